@@ -1,0 +1,3 @@
+from multivector.cli import app
+
+app(prog_name="multivector")

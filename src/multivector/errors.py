@@ -1,0 +1,49 @@
+"""Exceptions raised by multivector; each names the file, row and value at fault."""
+
+from __future__ import annotations
+
+
+class MultivectorError(Exception):
+    """Base class of every error multivector raises on purpose."""
+
+
+class SourceError(MultivectorError):
+    """A source file is missing, corrupt or not what the registry pins."""
+
+
+class ChecksumError(SourceError):
+    """A file's sha256 differs from the pinned one."""
+
+
+class ParseError(MultivectorError):
+    """A source file does not have the published format the parser knows.
+
+    Parameters
+    ----------
+    file : str
+        The file being parsed.
+    message : str
+        What is wrong.
+    row : int or str, optional
+        Row (1-based as a user would count it in a spreadsheet or text editor) or record.
+    value : object, optional
+        The offending value.
+    """
+
+    def __init__(self, file: str, message: str, row: int | str | None = None, value: object = None):
+        self.file, self.row, self.value = file, row, value
+        where = f"{file}" + (f", row {row}" if row is not None else "")
+        what = f": {message}" + (f" (value: {value!r})" if value is not None else "")
+        super().__init__(where + what)
+        self.message = message
+
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (self.file, self.message, self.row, self.value))
+
+
+class UnknownCountryError(MultivectorError):
+    """A country code or name that multivector cannot resolve."""
+
+
+class WarehouseMissingError(MultivectorError):
+    """The warehouse has not been built yet."""

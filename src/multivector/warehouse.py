@@ -1,0 +1,318 @@
+"""The warehouse: one DuckDB file built from the pinned sources.
+
+:func:`build` parses every source into tidy tables and writes them to a new DuckDB file beside
+the target, then renames it into place (``os.replace`` is atomic on one file system). A failed
+build removes its partial file and leaves the previous warehouse untouched. Building twice from
+the same files gives the same tables (only ``built_at`` differs).
+
+Tables
+------
+``unga_rollcalls``  rcid, rcid_published, session, session_derived, year, date, unres, short,
+                    descr, important, amend, para, me, nu, di, hr, co, ec, form
+``unga_votes``      rcid, iso3, vote (Voeten's codes: 1 yes, 2 abstain, 3 no, 8 absent,
+                    9 not a member)
+``unga_form_agreement``  how the three published forms agree where they overlap
+``indicators``      code, iso3, kind, year, indicator, value, source (WDI; aggregates kept and
+                    flagged, ``iso3`` missing for them)
+``indicator_meta``  indicator, title, description
+``trade``           reporter, reporter_label, partner, partner_label, partner_kind, year, flow,
+                    value_usd_m, estimated, source (IMF DOTS, as reported)
+``cow_nmc``         ccode, iso3, year, milex, milper, irst, pec, tpop, upop, cinc, primary
+``states``          iso3, name, iso2, kind
+``poles``           pole_set, pole, iso3, year_from, year_to (packaged pole sets)
+``blocs``           bloc, iso3, from_year, to_year, source
+``unmapped``        source, label, rows: every name or code no crosswalk could resolve
+``provenance``      source, file, sha256, bytes, rows, built_at
+``sources``         source, title, citation, coverage, licence
+``meta``            key, value (schema version, build time, last year of each source)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from multivector import __version__, paths, poles, states
+from multivector.errors import WarehouseMissingError
+from multivector.sources import cow, dots, unga, wdi
+from multivector.sources.fetch import fetch
+from multivector.sources.registry import FileEntry, Source, get_source
+
+SCHEMA_VERSION = "1"
+INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc")
+
+
+@dataclass
+class BuildReport:
+    """What a build did: rows per table, unmapped labels, seconds taken."""
+
+    path: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    unmapped: pd.DataFrame | None = None
+    seconds: float = 0.0
+
+
+class _Steps:
+    """Progress over build steps (rich), or silent."""
+
+    def __init__(self, show: bool, total: int):
+        self.show, self.total, self.bar, self.task = show, total, None, None
+
+    def __enter__(self):
+        if self.show:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+            from rich.progress import TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TimeElapsedColumn(), transient=False)
+            self.bar.__enter__()
+            self.task = self.bar.add_task("building warehouse", total=self.total)
+        return self
+
+    def say(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=text)
+
+    def advance(self, n: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task, n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _files(source: Source, mirror: Path | None) -> list[tuple[FileEntry, Path]]:
+    return [(f, fetch(f, mirror)) for f in source.files]
+
+
+def _by_name(files: list[tuple[FileEntry, Path]], suffix: str) -> Path:
+    hits = [p for f, p in files if f.mirror_path.endswith(suffix)]
+    if len(hits) != 1:
+        raise WarehouseMissingError(f"expected one file ending {suffix!r}, found {len(hits)}")
+    return hits[0]
+
+
+def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
+    con.register("_frame", frame)
+    con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
+    con.unregister("_frame")
+    return len(frame)
+
+
+def _trade_table(raw: pd.DataFrame, log: states.UnmappedLog) -> pd.DataFrame:
+    labels = pd.concat([raw["reporter_label"], raw["partner_label"]])
+    resolved = states.resolve_names(labels, "imf").set_index("label")
+    out = raw.copy()
+    out["reporter"] = out["reporter_label"].map(resolved["iso3"])
+    out["reporter_kind"] = out["reporter_label"].map(resolved["kind"])
+    out["partner"] = out["partner_label"].map(resolved["iso3"])
+    out["partner_kind"] = out["partner_label"].map(resolved["kind"])
+    for side in ("reporter", "partner"):
+        miss = out[f"{side}_kind"] == "unmapped"
+        if miss.any():
+            log.add("dots", out.loc[miss, f"{side}_label"])
+    out["source"] = "dots"
+    cols = ["reporter", "reporter_label", "reporter_kind", "partner", "partner_label",
+            "partner_kind", "year", "flow", "value_usd_m", "estimated", "source"]
+    return out[cols]
+
+
+def _indicator_table(raw: pd.DataFrame, log: states.UnmappedLog) -> pd.DataFrame:
+    resolved = states.resolve_names(raw["code"], "wb", by="ISO3").set_index("label")
+    out = raw.copy()
+    out["iso3"] = out["code"].map(resolved["iso3"])
+    out["kind"] = out["code"].map(resolved["kind"])
+    miss = out["kind"] == "unmapped"
+    if miss.any():
+        log.add("wdi", out.loc[miss, "code"] + " (" + out.loc[miss, "name"] + ")")
+    out["source"] = "wdi"
+    return out[["code", "iso3", "kind", "year", "indicator", "value", "source"]]
+
+
+def build(path: Path | None = None, mirror: Path | None = None, progress: bool = True,
+          _after_step: Callable[[str], None] | None = None) -> BuildReport:
+    """Build the warehouse from the pinned sources, atomically.
+
+    Parameters
+    ----------
+    path : Path, optional
+        Target file; defaults to :func:`multivector.paths.warehouse_path`.
+    mirror : Path, optional
+        Mirror root; defaults to ``MULTIVECTOR_MIRROR`` (else files are downloaded and cached).
+    progress : bool
+        Show a progress bar.
+
+    Returns
+    -------
+    BuildReport
+    """
+    import time
+
+    start = time.perf_counter()
+    target = Path(path) if path is not None else paths.warehouse_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    report = BuildReport(target)
+    log = states.UnmappedLog()
+    built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    provenance: list[tuple] = []
+    dots_src = get_source("dots")
+    steps_total = 5 + len(dots_src.files)
+
+    def step_done(name: str) -> None:
+        if _after_step is not None:
+            _after_step(name)
+
+    try:
+        with _Steps(progress, steps_total) as steps, \
+                contextlib.closing(duckdb.connect(str(tmp))) as con:
+            steps.say("verifying UNGA files")
+            files = {n: _files(get_source(n), mirror) for n in ("unga_long", "unga_pkg",
+                                                                 "unga_wide")}
+            steps.advance()
+            steps.say("parsing UNGA votes (3 forms)")
+            forms = unga.read_forms(
+                _by_name(files["unga_long"], "UNVotesPublished.RData"),
+                {n: _by_name(files["unga_pkg"], f"{n}.rda")
+                 for n in ("un_votes", "un_roll_calls", "un_roll_call_issues")},
+                _by_name(files["unga_wide"], "ungaVoting_003.csv"))
+            rollcalls, votes = unga.combine(forms)
+            report.rows["unga_rollcalls"] = _write(con, "unga_rollcalls", rollcalls)
+            report.rows["unga_votes"] = _write(con, "unga_votes", votes)
+            report.rows["unga_form_agreement"] = _write(con, "unga_form_agreement",
+                                                        unga.form_agreement(forms))
+            rows_by_file = {
+                "UNVotesPublished.RData": len(forms.long_votes),
+                "un_votes.rda": len(forms.pkg_votes),
+                "un_roll_calls.rda": len(forms.pkg_rollcalls),
+                "ungaVoting_003.csv": len(forms.wide_rollcalls),
+            }
+            for name, fl in files.items():
+                for f, _ in fl:
+                    provenance.append((name, f.mirror_path, f.sha256, f.bytes,
+                                       rows_by_file.get(f.name)))
+            steps.advance()
+            step_done("unga")
+
+            steps.say("parsing WDI indicators")
+            wfiles = _files(get_source("wdi"), mirror)
+            frames, metas = [], []
+            for f, p in wfiles:
+                if p.name == "data.csv":
+                    frame = wdi.read_indicator(p)
+                    frames.append(frame)
+                    provenance.append(("wdi", f.mirror_path, f.sha256, f.bytes, len(frame)))
+                else:
+                    metas.append(wdi.read_meta(p))
+                    provenance.append(("wdi", f.mirror_path, f.sha256, f.bytes, None))
+            report.rows["indicators"] = _write(
+                con, "indicators", _indicator_table(pd.concat(frames, ignore_index=True), log))
+            report.rows["indicator_meta"] = _write(con, "indicator_meta", pd.DataFrame(metas))
+            steps.advance()
+            step_done("wdi")
+
+            steps.say("parsing IMF DOTS workbooks")
+            dfiles = []
+            for f in dots_src.files:
+                dfiles.append((f, fetch(f, mirror)))
+            raw = dots.read_dots([p for _, p in dfiles], workers=min(2, os.cpu_count() or 1),
+                                 progress=steps.advance)
+            rows_per_file = raw["file"].value_counts()
+            trade = _trade_table(raw, log)
+            report.rows["trade"] = _write(con, "trade", trade)
+            for f, p in dfiles:
+                provenance.append(("dots", f.mirror_path, f.sha256, f.bytes,
+                                   int(rows_per_file.get(p.name, 0))))
+            step_done("dots")
+
+            steps.say("parsing COW NMC")
+            (nf, np_), = _files(get_source("cow_nmc"), mirror)
+            nmc = cow.read_nmc(np_)
+            report.rows["cow_nmc"] = _write(con, "cow_nmc", nmc)
+            provenance.append(("cow_nmc", nf.mirror_path, nf.sha256, nf.bytes, len(nmc)))
+            steps.advance()
+            step_done("cow_nmc")
+
+            steps.say("writing reference tables")
+            report.rows["states"] = _write(con, "states", states.iso3_table())
+            pole_rows = pd.concat([poles.load_pole_set(n).intervals()
+                                   for n in poles.packaged_pole_sets()], ignore_index=True)
+            report.rows["poles"] = _write(con, "poles", pole_rows)
+            report.rows["blocs"] = _write(con, "blocs", poles.blocs())
+            unmapped = log.frame()
+            report.unmapped = unmapped
+            report.rows["unmapped"] = _write(con, "unmapped", unmapped)
+            src_rows = []
+            for name in INGESTED:
+                s = get_source(name)
+                src_rows.append((name, s.title, s.citation, s.coverage, "; ".join(s.licences)))
+            _write(con, "sources", pd.DataFrame(src_rows, columns=["source", "title",
+                                                                   "citation", "coverage",
+                                                                   "licence"]))
+            prov = pd.DataFrame(provenance, columns=["source", "file", "sha256", "bytes",
+                                                     "rows"])
+            prov["rows"] = prov["rows"].astype("Int64")
+            prov["built_at"] = built_at
+            report.rows["provenance"] = _write(con, "provenance", prov)
+            last = {
+                "unga_last_date": str(rollcalls["date"].max()),
+                "unga_last_session": str(int(rollcalls["session"].max())),
+                "trade_last_year": str(int(trade["year"].max())),
+                "wdi_last_year": str(int(pd.concat(frames)["year"].max())),
+                "nmc_last_year": str(int(nmc["year"].max())),
+            }
+            meta = {"schema_version": SCHEMA_VERSION, "multivector_version": __version__,
+                    "built_at": built_at, **last}
+            _write(con, "meta", pd.DataFrame(sorted(meta.items()), columns=["key", "value"]))
+            con.execute("CHECKPOINT")
+            steps.advance()
+            step_done("reference")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        raise
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def exists(path: Path | None = None) -> bool:
+    """Whether a built warehouse is at ``path`` (default location when None)."""
+    return (Path(path) if path is not None else paths.warehouse_path()).is_file()
+
+
+@contextlib.contextmanager
+def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse; raises if it has not been built."""
+    target = Path(path) if path is not None else paths.warehouse_path()
+    if not target.is_file():
+        raise WarehouseMissingError(
+            f"no warehouse at {target}; build it with `multivector ingest` "
+            "(set MULTIVECTOR_MIRROR to read a local data mirror)")
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The ``meta`` table as a dict."""
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def ensure(path: Path | None = None, mirror: Path | None = None, progress: bool = True) -> Path:
+    """Build the warehouse if it is missing; return its path."""
+    target = Path(path) if path is not None else paths.warehouse_path()
+    if not target.is_file():
+        build(target, mirror=mirror, progress=progress)
+    return target
