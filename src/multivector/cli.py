@@ -1,0 +1,273 @@
+"""The ``multivector`` command line (typer).
+
+Every command that outputs data accepts ``--format table|csv|json|parquet`` (and ``--out FILE``).
+Errors multivector raises on purpose are printed as one clear line and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from multivector.errors import MultivectorError
+
+app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "
+                       "world politics, from pinned open data.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+data_app = typer.Typer(help="Pinned source files: pull, verify, status.", no_args_is_help=True)
+poles_app = typer.Typer(help="Pole sets: the power centres a state balances between.",
+                        no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(poles_app, name="poles")
+
+console = Console()
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+def _friendly(fn):
+    """Print multivector's own errors as one line, exit 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except MultivectorError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "") -> None:
+    """Write a frame in the chosen format to ``out`` or standard output."""
+    if fmt is Format.parquet:
+        if out is None:
+            raise MultivectorError("--format parquet needs --out FILE")
+        frame.to_parquet(out, index=False)
+        err.print(f"wrote {len(frame)} rows to {out}")
+        return
+    if fmt is Format.csv:
+        text = frame.to_csv(index=False)
+    elif fmt is Format.json:
+        text = frame.to_json(orient="records", indent=1, date_format="iso")
+    else:
+        if out is not None:
+            text = frame.to_string(index=False)
+        else:
+            table = Table(title=title or None, show_lines=False)
+            for col in frame.columns:
+                table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(
+                    frame[col]) else "left")
+            for row in frame.itertuples(index=False):
+                table.add_row(*["" if pd.isna(v) else (f"{v:.4g}" if isinstance(v, float)
+                                                       else str(v)) for v in row])
+            console.print(table)
+            return
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        out.write_text(text, encoding="utf-8")
+        err.print(f"wrote {len(frame)} rows to {out}")
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``1992-2024`` or ``2000`` to an inclusive (first, last) pair."""
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-:]\s*(\d{4}))?\s*", text)
+    if not m:
+        raise MultivectorError(f"--years must look like 1992-2024 or 2000, got {text!r}")
+    y0, y1 = int(m.group(1)), int(m.group(2) or m.group(1))
+    if y1 < y0:
+        raise MultivectorError(f"--years: {y1} is before {y0}")
+    if y0 < 1946 or y1 > 2100:
+        raise MultivectorError(f"--years must lie within 1946-2100, got {text!r}")
+    return y0, y1
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
+
+
+@data_app.command("pull")
+@_friendly
+def data_pull(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source names (default: all).")]
+    = None,
+) -> None:
+    """Download (or read from MULTIVECTOR_MIRROR) and verify the pinned files."""
+    from multivector.sources.fetch import pull
+
+    start = time.perf_counter()
+    got = pull(sources or None)
+    n = sum(len(v) for v in got.values())
+    console.print(f"verified {n} files of {len(got)} sources in "
+                  f"{time.perf_counter() - start:.1f} s")
+
+
+@data_app.command("status")
+@_friendly
+def data_status(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
+    """Each source: files cached or mirrored, size, licence, citation."""
+    from multivector import paths
+    from multivector.sources.fetch import is_available
+    from multivector.sources.registry import sources
+
+    rows = []
+    for s in sources().values():
+        have = sum(is_available(f) for f in s.files)
+        rows.append({"source": s.name, "files": len(s.files), "available": have,
+                     "state": "ready" if have == len(s.files) else (
+                         "partial" if have else "missing"),
+                     "MB": round(s.total_bytes / 1e6, 2), "coverage": s.coverage,
+                     "title": s.title, "licence": "; ".join(s.licences),
+                     "citation": s.citation})
+    frame = pd.DataFrame(rows)
+    where = paths.mirror_root() or paths.cache_dir()
+    if fmt is Format.table and out is None:
+        err.print(f"files read from: {where} (licences and citations: --format csv or json)")
+        frame = frame.drop(columns=["citation", "licence"])
+    emit(frame, fmt, out, title="sources")
+
+
+@app.command("ingest")
+@_friendly
+def ingest(force: Annotated[bool, typer.Option(help="Rebuild even if it exists.")] = True,
+           ) -> None:
+    """Build the DuckDB warehouse from the pinned sources (atomic: build aside, then swap)."""
+    from multivector import paths, warehouse
+
+    target = paths.warehouse_path()
+    if target.exists() and not force:
+        console.print(f"warehouse already at {target}")
+        return
+    report = warehouse.build(target)
+    console.print(f"built {target} in {report.seconds:.1f} s "
+                  f"({target.stat().st_size / 1e6:.1f} MB)")
+    for table, n in report.rows.items():
+        console.print(f"  {table:22s} {n:>10,d} rows")
+    if report.unmapped is not None and len(report.unmapped):
+        err.print("[yellow]names or codes that could not be mapped (kept, flagged):[/]")
+        for r in report.unmapped.itertuples():
+            err.print(f"  {r.source}: {r.label!r} ({r.rows} rows)")
+
+
+@poles_app.command("list")
+@_friendly
+def poles_list() -> None:
+    """The packaged pole sets."""
+    from multivector.poles import load_pole_set, packaged_pole_sets
+
+    for name in packaged_pole_sets():
+        ps = load_pole_set(name)
+        console.print(f"[bold]{name}[/]: {ps.description} ({', '.join(ps.ids)})")
+
+
+@poles_app.command("show")
+@_friendly
+def poles_show(
+    pole_set: Annotated[str, typer.Argument(help="core, wide, or a path to a TOML file.")],
+    year: Annotated[int, typer.Option(help="Members in this year (31 December).")] = 2024,
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """Members of each pole of a set in a year."""
+    from multivector.poles import load_pole_set
+
+    ps = load_pole_set(pole_set)
+    frame = ps.members(year)
+    labels = {p.id: p.label for p in ps.poles}
+    frame.insert(1, "label", frame["pole"].map(labels))
+    frame.insert(0, "year", year)
+    if fmt is Format.table and out is None:
+        frame = (frame.groupby(["year", "pole", "label"], sort=False)["iso3"]
+                 .agg(lambda s: ", ".join(s)).reset_index()
+                 .rename(columns={"iso3": "members"}))
+    emit(frame, fmt, out, title=f"pole set {ps.name}, {year}")
+
+
+@app.command("report")
+@_friendly
+def report(
+    country: Annotated[str, typer.Argument(help="ISO3 code (KAZ) or name.")],
+    years: Annotated[str, typer.Option(help="Year range, e.g. 1992-2024.")] = "1992-2024",
+    poles: Annotated[str, typer.Option(help="Pole set: core, wide or a TOML file.")] = "core",
+    out: Annotated[Path | None, typer.Option("--out", "-o",
+                                             help="HTML file (default: <ISO3>.html).")] = None,
+) -> None:
+    """Write a self-contained HTML report for one state (builds the warehouse on first use)."""
+    from multivector import profile, states, warehouse
+    from multivector.report.render import write_report
+
+    iso3 = states.validate_iso3(country)
+    span = parse_years(years)
+    if not warehouse.exists():
+        err.print("no warehouse yet: pulling the sources and building it (once)")
+        warehouse.ensure()
+    start = time.perf_counter()
+    with warehouse.connect() as con:
+        prof = profile.build_profile(con, iso3, span, poles)
+    path = write_report(prof, out or Path(f"{iso3}.html"))
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in "
+                  f"{time.perf_counter() - start:.1f} s")
+    for note in prof.notes:
+        err.print(f"[yellow]note:[/] {note}", highlight=False)
+
+
+@app.command("alignment")
+@_friendly
+def alignment(
+    country: Annotated[str, typer.Argument(help="ISO3 code or name.")],
+    years: Annotated[str, typer.Option(help="Year range.")] = "1992-2024",
+    poles: Annotated[str, typer.Option(help="Pole set.")] = "core",
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """UNGA agreement of a state with each pole, per session."""
+    from multivector import poles as poles_mod
+    from multivector import profile, states, warehouse
+
+    iso3 = states.validate_iso3(country)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        frame = profile.unga_alignment(con, iso3, parse_years(years),
+                                       poles_mod.load_pole_set(poles))
+    emit(frame, fmt, out, title=f"{iso3}: UNGA agreement by pole")
+
+
+@app.command("trade")
+@_friendly
+def trade(
+    country: Annotated[str, typer.Argument(help="ISO3 code or name.")],
+    years: Annotated[str, typer.Option(help="Year range.")] = "1992-2024",
+    poles: Annotated[str, typer.Option(help="Pole set.")] = "core",
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """Exports and imports of a state by pole and year (IMF DOTS, as reported)."""
+    from multivector import poles as poles_mod
+    from multivector import profile, states, warehouse
+
+    iso3 = states.validate_iso3(country)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        frame = profile.trade_by_pole(con, iso3, parse_years(years),
+                                      poles_mod.load_pole_set(poles))
+    frame.insert(0, "iso3", iso3)
+    emit(frame, fmt, out, title=f"{iso3}: trade by pole")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
