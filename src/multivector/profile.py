@@ -72,7 +72,17 @@ class Profile:
 
     @property
     def notes(self) -> list[str]:
-        return [c.note for c in self.coverage if c.note]
+        """Sentences on where data end or are missing, for every output to show."""
+        out = [c.note for c in self.coverage if c.note]
+        if len(self.trade):
+            gaps = self.trade[self.trade["flag"] == "not reported"]
+            for (pole, flow), g in gaps.groupby(["pole", "flow"], sort=False):
+                label = self.pole_set.pole(pole).label
+                what = f"exports to {label}" if flow == "exports" else f"imports from {label}"
+                out.append(f"Trade: {self.name} reports no {what} in "
+                           f"{_year_spans(g['year'])}; there is no value for {label} in those "
+                           "years (not a zero), and its trade counts in the rest of the world.")
+        return out
 
 
 def _session_range(years: tuple[int, int]) -> tuple[int, int]:
@@ -113,7 +123,7 @@ def trade_by_pole(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, i
                       [iso3, *years]).df()
     if raw.empty:
         return pd.DataFrame(columns=["pole", "year", "flow", "value_usd_m", "share",
-                                     "total_usd_m"])
+                                     "total_usd_m", "flag"])
     membership = pole_set.membership(range(years[0], years[1] + 1))
     return shares.trade_shares(raw, membership)
 
@@ -167,6 +177,17 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                       "ORDER BY s.source").df()
     return Profile(iso3, states.country_name(iso3), years, ps, ind, titles, unga, trade,
                    coverage, src, meta)
+
+
+def _year_spans(years: pd.Series) -> str:
+    """``1992, 1993, 1995`` as ``1992-1993, 1995``."""
+    ys = sorted({int(y) for y in years})
+    spans, start = [], ys[0]
+    for prev, cur in zip(ys, [*ys[1:], None], strict=True):
+        if cur != prev + 1:
+            spans.append(f"{start}" if start == prev else f"{start}-{prev}")
+            start = cur
+    return ", ".join(spans)
 
 
 def _first(frame: pd.DataFrame, col: str) -> int | None:

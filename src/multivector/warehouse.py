@@ -113,6 +113,9 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> in
 
 
 def _trade_table(raw: pd.DataFrame, log: states.UnmappedLog) -> pd.DataFrame:
+    # a user's newer workbook (MULTIVECTOR_EXTRA_REGISTRY, read after the pinned ones) replaces
+    # the values of an older one for the same reporter, partner, year and flow
+    raw = raw.drop_duplicates(["reporter_label", "partner_label", "year", "flow"], keep="last")
     labels = pd.concat([raw["reporter_label"], raw["partner_label"]])
     resolved = states.resolve_names(labels, "imf").set_index("label")
     out = raw.copy()

@@ -28,9 +28,13 @@ def trade_shares(trade: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``pole, year, flow, value_usd_m, share, total_usd_m``; one row per pole (plus
+        ``pole, year, flow, value_usd_m, share, total_usd_m, flag``; one row per pole (plus
         ``Rest of world``) and year in which the reporter reports a ``World`` total. A year
-        without a total is absent, never filled.
+        without a total is absent, never filled. A pole none of whose members appears among the
+        reporter's partners that year has a missing value and share and the flag
+        ``not reported``: a reporter that lists no row for a partner has not said the trade was
+        zero (Kazakhstan's 1992-93 returns omit trade with Russia, for one). The rest of the
+        world is the total minus the poles that are reported.
     """
     totals = (trade[trade["partner_label"] == "World"]
               .groupby(["year", "flow"], as_index=False)["value_usd_m"].sum()
@@ -42,19 +46,20 @@ def trade_shares(trade: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
     poles = membership["pole"].unique()
     grid = totals.merge(pd.DataFrame({"pole": poles}), how="cross")
     out = grid.merge(pole_values, on=["pole", "year", "flow"], how="left")
-    out["value_usd_m"] = out["value_usd_m"].fillna(0.0)
+    out["flag"] = np.where(out["value_usd_m"].isna(), "not reported", "")
     rest = (out.groupby(["year", "flow"], as_index=False)
             .agg(value_usd_m=("value_usd_m", "sum"), total_usd_m=("total_usd_m", "first")))
     rest["value_usd_m"] = (rest["total_usd_m"] - rest["value_usd_m"]).clip(lower=0.0)
     rest["pole"] = REST
+    rest["flag"] = ""
     out = pd.concat([out, rest[out.columns]], ignore_index=True)
     out["share"] = np.where(out["total_usd_m"] > 0, out["value_usd_m"] / out["total_usd_m"],
                             np.nan)
     order = {p: i for i, p in enumerate([*poles, REST])}
     out = out.sort_values(["flow", "year", "pole"], key=lambda s: s.map(order)
                           if s.name == "pole" else s)
-    return out[["pole", "year", "flow", "value_usd_m", "share", "total_usd_m"]].reset_index(
-        drop=True)
+    cols = ["pole", "year", "flow", "value_usd_m", "share", "total_usd_m", "flag"]
+    return out[cols].reset_index(drop=True)
 
 
 def pole_alignment(dyads: pd.DataFrame, membership: pd.DataFrame, focal: str,

@@ -101,6 +101,13 @@ def trade_figure(p: Profile, flow: str) -> go.Figure:
             hovertemplate=f"{label}: %{{y:.1%}} (US$ %{{customdata[0]:,.0f}} m)<extra></extra>"))
     last = int(sub["year"].max()) if len(sub) else None
     _data_end(fig, last, p.years[1], "IMF DOTS data end")
+    missing = sub[sub["flag"] == "not reported"]
+    for year, g in missing.groupby("year"):
+        fig.add_vrect(x0=year - 0.5, x1=year + 0.5, fillcolor="#ffffff", opacity=0.75,
+                      line_width=0, layer="above")
+        names = ", ".join(p.pole_set.pole(x).label for x in g["pole"])
+        fig.add_annotation(x=year, y=0.5, text=f"not reported: {names}", textangle=-90,
+                           showarrow=False, font={"size": 10, "color": "#8a5a00"})
     who = "buyers (exports, FOB)" if flow == "exports" else "suppliers (imports, CIF)"
     _layout(fig, f"Trade: shares of {p.name}'s {who} by pole, as reported by {p.name}")
     fig.update_yaxes(title="share of total", tickformat=".0%", range=[0, 1])

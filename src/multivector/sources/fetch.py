@@ -34,6 +34,22 @@ def cached_path(entry: FileEntry) -> Path:
     return paths.cache_dir() / entry.mirror_path
 
 
+def _verify_local(entry: FileEntry, path: Path) -> Path:
+    """Check a local file's size and sha256 against the registry."""
+    size = path.stat().st_size
+    if size != entry.bytes:
+        raise ChecksumError(
+            f"{path}: {size} bytes, the registry pins {entry.bytes} "
+            f"(truncated or replaced file)"
+        )
+    digest = sha256_of(path)
+    if digest != entry.sha256:
+        raise ChecksumError(
+            f"{path}: sha256 {digest}, the registry pins {entry.sha256}"
+        )
+    return path
+
+
 def _from_mirror(entry: FileEntry, root: Path) -> Path:
     path = root / entry.mirror_path
     if not path.is_file():
@@ -41,18 +57,17 @@ def _from_mirror(entry: FileEntry, root: Path) -> Path:
             f"{entry.mirror_path}: not found in the mirror {root} (MULTIVECTOR_MIRROR); "
             f"unset MULTIVECTOR_MIRROR to download it from {entry.download_url}"
         )
-    size = path.stat().st_size
-    if size != entry.bytes:
-        raise ChecksumError(
-            f"{path}: {size} bytes in the mirror, the registry pins {entry.bytes} "
-            f"(truncated or replaced file)"
-        )
-    digest = sha256_of(path)
-    if digest != entry.sha256:
-        raise ChecksumError(
-            f"{path}: sha256 {digest} in the mirror, the registry pins {entry.sha256}"
-        )
-    return path
+    return _verify_local(entry, path)
+
+
+def _from_local_url(entry: FileEntry) -> Path:
+    """A ``file://`` URL (a user's newer file of a published format): verified, not copied."""
+    from urllib.parse import unquote, urlparse
+
+    path = Path(unquote(urlparse(entry.url).path))
+    if not path.is_file():
+        raise SourceError(f"{entry.mirror_path}: local file {path} does not exist")
+    return _verify_local(entry, path)
 
 
 def _from_network(entry: FileEntry) -> Path:
@@ -102,6 +117,8 @@ def fetch(entry: FileEntry, mirror: Path | None = None) -> Path:
     SourceError
         The file is missing from the mirror or could not be downloaded.
     """
+    if entry.url.startswith("file://"):
+        return _from_local_url(entry)
     root = mirror if mirror is not None else paths.mirror_root()
     if root is not None:
         return _from_mirror(entry, root)

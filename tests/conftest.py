@@ -1,0 +1,74 @@
+"""Shared fixtures.
+
+Tests that need the real data mirror use the ``mirror`` fixture (or ``warehouse_path``); they
+skip with a clear reason when the mirror is absent. The mirror is ``MULTIVECTOR_MIRROR`` or
+``../shared/data`` beside the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _mirror_root() -> Path | None:
+    env = os.environ.get("MULTIVECTOR_MIRROR")
+    candidates = [Path(env)] if env else []
+    candidates.append(REPO.parent / "shared" / "data")
+    for c in candidates:
+        if (c / "REGISTRY.tsv").is_file():
+            return c.resolve()
+    return None
+
+
+MIRROR = _mirror_root()
+needs_mirror = pytest.mark.skipif(
+    MIRROR is None,
+    reason="real data mirror not found: set MULTIVECTOR_MIRROR or place it at ../shared/data",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Every test gets its own MULTIVECTOR_HOME, and no mirror unless it asks for one."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("MULTIVECTOR_HOME", str(home))
+    monkeypatch.delenv("MULTIVECTOR_MIRROR", raising=False)
+    monkeypatch.delenv("MULTIVECTOR_WAREHOUSE", raising=False)
+    monkeypatch.delenv("MULTIVECTOR_EXTRA_REGISTRY", raising=False)
+    yield home
+
+
+@pytest.fixture
+def mirror(monkeypatch) -> Path:
+    """The real data mirror root, set as MULTIVECTOR_MIRROR (skips when absent)."""
+    if MIRROR is None:
+        pytest.skip("real data mirror not found: set MULTIVECTOR_MIRROR or place it at "
+                    "../shared/data")
+    monkeypatch.setenv("MULTIVECTOR_MIRROR", str(MIRROR))
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> Path:
+    """One warehouse built from the real mirror, shared by the tests of a session."""
+    if MIRROR is None:
+        pytest.skip("real data mirror not found: set MULTIVECTOR_MIRROR or place it at "
+                    "../shared/data")
+    from multivector import warehouse
+
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    warehouse.build(path, mirror=MIRROR, progress=False)
+    return path
+
+
+@pytest.fixture
+def warehouse_env(built_warehouse, monkeypatch, mirror) -> Path:
+    """MULTIVECTOR_WAREHOUSE pointed at the shared built warehouse (read-only use)."""
+    monkeypatch.setenv("MULTIVECTOR_WAREHOUSE", str(built_warehouse))
+    return built_warehouse
