@@ -108,11 +108,64 @@ def test_sha256_of_reads_in_chunks(tmp_path):
     assert fetch_mod.sha256_of(p, chunk=7) == hashlib.sha256(PAYLOAD).hexdigest()
 
 
+# --------------------------------------------------------------------------- file:// URLs
+
+
+@pytest.fixture
+def local_file(tmp_path) -> Path:
+    p = tmp_path / "my files" / "DOTS_Kazakhstan (2024).xlsx"
+    p.parent.mkdir()
+    p.write_bytes(PAYLOAD)
+    return p
+
+
+def _file_url(path: Path) -> str:
+    return path.as_uri()  # percent-encodes spaces and parentheses
+
+
+def test_file_url_is_verified_and_read_in_place(local_file, tmp_path):
+    entry = _entry("github/x/y/abc/data/DOTS/DOTS_Kazakhstan.xlsx", PAYLOAD,
+                   url=_file_url(local_file))
+    assert "%20" in entry.url
+    assert fetch(entry) == local_file
+    # a file:// entry is read from its own path even when a mirror is set
+    assert fetch(entry, mirror=tmp_path / "empty-mirror") == local_file
+    assert _files_under(paths.cache_dir()) == []
+
+
+def test_file_url_wrong_bytes_and_missing(local_file):
+    url = _file_url(local_file)
+    wrong = _entry("github/x/y/abc/data/DOTS/DOTS_Kazakhstan.xlsx", PAYLOAD + b"!", url=url)
+    with pytest.raises(ChecksumError) as exc:
+        fetch(wrong)
+    assert str(local_file) in str(exc.value)
+    corrupt = bytearray(PAYLOAD)
+    corrupt[-2] ^= 0x01
+    same_size = _entry("github/x/y/abc/data/DOTS/DOTS_Kazakhstan.xlsx", bytes(corrupt),
+                       url=url)
+    with pytest.raises(ChecksumError) as exc:
+        fetch(same_size)
+    assert str(local_file) in str(exc.value)
+    local_file.unlink()
+    gone = _entry("github/x/y/abc/data/DOTS/DOTS_Kazakhstan.xlsx", PAYLOAD, url=url)
+    with pytest.raises(SourceError) as exc:
+        fetch(gone)
+    assert not isinstance(exc.value, ChecksumError)
+    assert str(local_file) in str(exc.value)
+
+
+def test_file_url_is_available(local_file):
+    entry = _entry("github/x/y/abc/data/DOTS/DOTS_Kazakhstan.xlsx", PAYLOAD,
+                   url=_file_url(local_file))
+    fetch(entry)  # readable now, without the network
+    assert fetch_mod.is_available(entry)
+
+
 # --------------------------------------------------------------------------- network
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+    def log_message(self, format, *args):  # the base class's signature
         pass
 
 
@@ -128,7 +181,7 @@ class _CutHandler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
         self.close_connection = True
 
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         pass
 
 
@@ -230,6 +283,19 @@ def test_corrupt_cached_file_is_fetched_again(server, caplog):
     assert _files_under(paths.cache_dir()) == [cached]
 
 
+def test_corrupt_cache_and_failed_refetch_leaves_no_unverified_file(server):
+    root, base = server
+    _publish(root, "files/data.csv", PAYLOAD)
+    entry = _entry("github/example/repo/0123abcd/data/data.csv", PAYLOAD,
+                   url=f"{base}/files/data.csv")
+    cached = Path(fetch(entry))
+    cached.write_bytes(b"x" * len(PAYLOAD))
+    _publish(root, "files/data.csv", PAYLOAD[:100])  # upstream now truncated
+    with pytest.raises(ChecksumError):
+        fetch(entry)
+    assert _files_under(paths.cache_dir()) == []
+
+
 def test_http_404_raises_source_error_and_caches_nothing(server):
     _, base = server
     entry = _entry("github/example/repo/0123abcd/data/missing.csv", PAYLOAD,
@@ -293,6 +359,39 @@ def test_registry_rejects_bad_rows_naming_the_row(bad_row, words):
     assert msg.startswith("extra.tsv, row 4:")
     for w in words:
         assert w in msg
+
+
+@pytest.fixture
+def fresh_registry():
+    file_entries.cache_clear()
+    sources.cache_clear()
+    yield
+    file_entries.cache_clear()
+    sources.cache_clear()
+
+
+def test_extra_registry_is_appended_and_assigned(tmp_path, monkeypatch, fresh_registry):
+    packaged = len(file_entries())
+    file_entries.cache_clear()
+    sources.cache_clear()
+    extra = tmp_path / "extra.tsv"
+    path = "github/SamLeBlanc/Direction-of-Trade-Map/mine/data/DOTS/DOTS_Kazakhstan 2024.xlsx"
+    extra.write_text("\n".join([HEADER, _row(path=path, url="file:///tmp/k.xlsx", size="7")])
+                     + "\n")
+    monkeypatch.setenv("MULTIVECTOR_EXTRA_REGISTRY", str(extra))
+    entries = file_entries()
+    assert len(entries) == packaged + 1
+    assert entries[-1] == FileEntry(path, "file:///tmp/k.xlsx", GOOD_SHA, 7, "CC0")
+    assert entries[-1] in sources()["dots"].files
+
+
+def test_extra_registry_errors_name_the_file(tmp_path, monkeypatch, fresh_registry):
+    extra = tmp_path / "my_registry.tsv"
+    extra.write_text("\n".join([HEADER, _row(size="many")]) + "\n")
+    monkeypatch.setenv("MULTIVECTOR_EXTRA_REGISTRY", str(extra))
+    with pytest.raises(SourceError) as exc:
+        file_entries()
+    assert str(exc.value).startswith(f"{extra}, row 2:")
 
 
 def test_every_packaged_file_belongs_to_exactly_one_source():

@@ -228,24 +228,120 @@ def report(
         err.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
+class Measure(StrEnum):
+    agreement = "agreement"
+    agreement_half = "agreement_half"
+    kappa = "kappa"
+    pi = "pi"
+    s_abs = "s_abs"
+    s_sq = "s_sq"
+
+
+class Period(StrEnum):
+    session = "session"
+    year = "year"
+
+
+class BlocRule(StrEnum):
+    mean = "mean"
+    majority = "majority"
+
+
+class Issue(StrEnum):
+    me = "me"
+    nu = "nu"
+    di = "di"
+    hr = "hr"
+    co = "co"
+    ec = "ec"
+
+
+IssueOpt = Annotated[Issue | None, typer.Option(
+    help="Only roll calls on one issue (Voeten: me Middle East, nu nuclear, di disarmament, "
+         "hr human rights, co colonialism, ec economic development).")]
+ImportantOpt = Annotated[bool, typer.Option("--important-only",
+                                            help="Only votes the US listed as important.")]
+AmendOpt = Annotated[bool, typer.Option("--amendments/--no-amendments",
+                                        help="Keep votes on amendments (flagged to 2019).")]
+ParaOpt = Annotated[bool, typer.Option("--paragraphs/--no-paragraphs",
+                                       help="Keep separate votes on paragraphs (to 2019).")]
+ByOpt = Annotated[Period, typer.Option("--by", help="Period: Voeten's session or calendar year.")]
+
+
 @app.command("alignment")
 @_friendly
 def alignment(
     country: Annotated[str, typer.Argument(help="ISO3 code or name.")],
-    years: Annotated[str, typer.Option(help="Year range.")] = "1992-2024",
-    poles: Annotated[str, typer.Option(help="Pole set.")] = "core",
+    years: Annotated[str, typer.Option(help="Year range (sessions opened in these years).")]
+    = "1992-2024",
+    poles: Annotated[str, typer.Option(help="Pole set: core, wide or a TOML file.")] = "core",
+    measure: Annotated[Measure, typer.Option(help="Similarity measure.")] = Measure.agreement,
+    bloc: Annotated[BlocRule, typer.Option(help="Bloc pole: mean over members, or majority "
+                                                "position.")] = BlocRule.mean,
+    by: ByOpt = Period.session,
+    issue: IssueOpt = None, important_only: ImportantOpt = False,
+    amendments: AmendOpt = True, paragraphs: ParaOpt = True,
+    boot: Annotated[int, typer.Option(help="Bootstrap resamples (0: no interval).")] = 1000,
+    level: Annotated[float, typer.Option(help="Interval coverage.")] = 0.95,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 1992,
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
-    """UNGA agreement of a state with each pole, per session."""
+    """UNGA alignment of a state with each pole, per session, with bootstrap intervals."""
     from multivector import poles as poles_mod
     from multivector import profile, states, warehouse
 
     iso3 = states.validate_iso3(country)
     warehouse.ensure()
+    opts = profile.UngaOptions(measure.value, bloc.value, by.value,
+                               issue.value if issue else None, important_only, amendments,
+                               paragraphs, boot, level, seed)
     with warehouse.connect() as con:
         frame = profile.unga_alignment(con, iso3, parse_years(years),
-                                       poles_mod.load_pole_set(poles))
-    emit(frame, fmt, out, title=f"{iso3}: UNGA agreement by pole")
+                                       poles_mod.load_pole_set(poles), opts)
+    frame = frame[["iso3", "pole", "session", "year", "measure", "value", "lo", "hi",
+                   "n_votes"]]
+    emit(frame, fmt, out, title=f"{iso3}: UNGA {measure.value} by pole")
+
+
+def parse_sessions(text: str) -> tuple[int, int]:
+    """``1-78`` or ``70`` to an inclusive pair of session numbers."""
+    m = re.fullmatch(r"\s*(\d{1,3})\s*(?:-\s*(\d{1,3}))?\s*", text)
+    if not m:
+        raise MultivectorError(f"--sessions must look like 1-78 or 70, got {text!r}")
+    a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+    if b < a or a < 1:
+        raise MultivectorError(f"--sessions: not a range of sessions: {text!r}")
+    return a, b
+
+
+@app.command("dyads")
+@_friendly
+def dyads(
+    sessions: Annotated[str, typer.Option(help="Session range, e.g. 1-78.")] = "1-78",
+    measure: Annotated[list[Measure] | None, typer.Option(
+        help="Measure(s); repeat the option for several (default: all).")] = None,
+    by: ByOpt = Period.session,
+    issue: IssueOpt = None, important_only: ImportantOpt = False,
+    amendments: AmendOpt = True, paragraphs: ParaOpt = True,
+    fmt: FormatOpt = Format.parquet, out: OutOpt = None,
+) -> None:
+    """Similarity of every pair of states in every session (or year): one row per pair."""
+    from multivector import warehouse
+    from multivector.measures import similarity
+
+    first, last = parse_sessions(sessions)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        rc = con.execute("SELECT * FROM unga_rollcalls WHERE session BETWEEN ? AND ?",
+                         [first, last]).df()
+        rc = similarity.subset_rollcalls(rc, issue.value if issue else None, important_only,
+                                         amendments, paragraphs)
+        from multivector.profile import load_votes
+
+        votes = load_votes(con, rc["rcid"])
+    frame = similarity.all_dyads(votes, rc, [m.value for m in measure] if measure
+                                 else list(similarity.MEASURES), by=by.value)
+    emit(frame, fmt, out, title="dyads")
 
 
 @app.command("trade")

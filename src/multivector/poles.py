@@ -100,6 +100,8 @@ def bloc_members(bloc: str, year: int) -> list[str]:
 
 
 def _parse_members(raw: list, where: str) -> tuple[tuple[str, int, int], ...]:
+    if not isinstance(raw, list):
+        raise MultivectorError(f"{where}: members must be a list, got {raw!r}")
     out = []
     for i, m in enumerate(raw, start=1):
         if isinstance(m, str):
@@ -114,14 +116,17 @@ def _parse_members(raw: list, where: str) -> tuple[tuple[str, int, int], ...]:
 
 
 def _parse_pole_set(raw: dict, where: str) -> PoleSet:
-    for key in ("name", "pole"):
-        if key not in raw and not (key == "pole" and "extends" in raw):
-            raise MultivectorError(f"{where}: missing {key!r}")
+    if "pole" not in raw and "extends" not in raw:
+        raise MultivectorError(f"{where}: no [[pole]] tables and nothing it extends")
+    pole_tables = raw.get("pole", [])
+    if not isinstance(pole_tables, list) or not all(isinstance(p, dict) for p in pole_tables):
+        raise MultivectorError(f"{where}: poles must be an array of tables, written [[pole]] "
+                               "(not [pole])")
     poles: list[Pole] = []
     if "extends" in raw:
         poles.extend(load_pole_set(raw["extends"]).poles)
     b = blocs()
-    for i, p in enumerate(raw.get("pole", []), start=1):
+    for i, p in enumerate(pole_tables, start=1):
         if "id" not in p:
             raise MultivectorError(f"{where}: pole {i} has no id")
         if "bloc" in p:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from multivector import poles as poles_mod
 from multivector import states
-from multivector.measures import shares, similarity
+from multivector.measures import alignment, shares, similarity
 
 DEFAULT_YEARS = (1992, 2024)
 DEFAULT_POLES = "core"
@@ -65,6 +65,8 @@ class Profile:
     indicators: pd.DataFrame
     indicator_titles: dict[str, str]
     unga: pd.DataFrame
+    unga_contrast: pd.DataFrame
+    unga_options: UngaOptions
     trade: pd.DataFrame
     coverage: list[Coverage]
     sources: pd.DataFrame
@@ -101,18 +103,69 @@ def load_unga(con: duckdb.DuckDBPyConnection, iso3s: list[str],
     return rc, votes
 
 
+@dataclass(frozen=True)
+class UngaOptions:
+    """The analyst's choices for the UNGA channel (defaults documented in docs/methods.md)."""
+
+    measure: str = "agreement"
+    bloc: str = "mean"
+    by: str = "session"
+    issue: str | None = None
+    important_only: bool = False
+    amendments: bool = True
+    paragraphs: bool = True
+    n_boot: int = 500
+    level: float = 0.95
+    seed: int = 1992
+
+
+def load_rollcalls(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                   by: str = "session") -> pd.DataFrame:
+    """Roll calls of the sessions opened in ``years`` (or voted in them, ``by="year"``)."""
+    if by == "session":
+        return con.execute("SELECT * FROM unga_rollcalls WHERE session BETWEEN ? AND ?",
+                           list(_session_range(years))).df()
+    return con.execute("SELECT * FROM unga_rollcalls WHERE year BETWEEN ? AND ?",
+                       list(years)).df()
+
+
+def load_votes(con: duckdb.DuckDBPyConnection, rcids: pd.Series,
+               iso3s: list[str] | None = None) -> pd.DataFrame:
+    """Votes on the given roll calls, of the given states (all when None)."""
+    con.register("_rcids", pd.DataFrame({"rcid": pd.Series(rcids, dtype="int32")}))
+    try:
+        if iso3s is None:
+            return con.execute("SELECT v.rcid, v.iso3, v.vote FROM unga_votes v "
+                               "SEMI JOIN _rcids USING (rcid)").df()
+        return con.execute("SELECT v.rcid, v.iso3, v.vote FROM unga_votes v SEMI JOIN _rcids "
+                           "USING (rcid) WHERE v.iso3 IN (SELECT unnest(?))", [iso3s]).df()
+    finally:
+        con.unregister("_rcids")
+
+
 def unga_alignment(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
-                   pole_set: poles_mod.PoleSet) -> pd.DataFrame:
-    """Agreement of ``iso3`` with each pole per session (Voeten's definition)."""
-    sessions = _session_range(years)
+                   pole_set: poles_mod.PoleSet, options: UngaOptions | None = None
+                   ) -> pd.DataFrame:
+    """Alignment of ``iso3`` with each pole per session (or year), with bootstrap intervals."""
+    o = options or UngaOptions()
     membership = pole_set.membership(range(years[0], years[1] + 1))
-    rc, votes = load_unga(con, sorted({iso3, *membership["iso3"]}), sessions)
-    counts = similarity.crosstab_counts(votes, rc, focal=[iso3])
-    counts["value"] = similarity.agreement(counts)
-    out = shares.pole_alignment(counts, membership, iso3)
-    out.insert(0, "iso3", iso3)
-    out.insert(3, "measure", "agreement")
-    return out
+    rc = similarity.subset_rollcalls(load_rollcalls(con, years, o.by), o.issue,
+                                     o.important_only, o.amendments, o.paragraphs)
+    votes = load_votes(con, rc["rcid"], sorted({iso3, *membership["iso3"]}))
+    return alignment.pole_alignment(votes, rc, iso3, membership, pole_set.ids, o.measure,
+                                    o.by, o.bloc, o.n_boot, o.level, o.seed)
+
+
+def unga_contrast(con: duckdb.DuckDBPyConnection, iso3: str, session: int,
+                  pole_set: poles_mod.PoleSet, bloc: str = "mean") -> pd.DataFrame:
+    """Every measure of alignment with each pole in one session (for contrasting them)."""
+    year = 1945 + session
+    membership = pole_set.membership([year])
+    rc = load_rollcalls(con, (year, year))
+    votes = load_votes(con, rc["rcid"], sorted({iso3, *membership["iso3"]}))
+    frames = [alignment.pole_alignment(votes, rc, iso3, membership, pole_set.ids, m,
+                                       bloc=bloc) for m in similarity.MEASURES]
+    return pd.concat(frames, ignore_index=True)
 
 
 def trade_by_pole(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
@@ -130,7 +183,8 @@ def trade_by_pole(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, i
 
 def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                   years: tuple[int, int] = DEFAULT_YEARS,
-                  pole_set: str | poles_mod.PoleSet = DEFAULT_POLES) -> Profile:
+                  pole_set: str | poles_mod.PoleSet = DEFAULT_POLES,
+                  unga_options: UngaOptions | None = None) -> Profile:
     """Compose the measures for one state.
 
     Parameters
@@ -143,6 +197,8 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
         First and last year, inclusive.
     pole_set : str or PoleSet
         ``core``, ``wide`` or a path to the user's TOML file.
+    unga_options : UngaOptions, optional
+        Measure, bloc rule, vote subset and bootstrap for the UNGA channel.
     """
     iso3 = states.validate_iso3(iso3)
     ps = pole_set if isinstance(pole_set, poles_mod.PoleSet) else poles_mod.load_pole_set(
@@ -153,7 +209,10 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                       "ORDER BY indicator, year", [iso3, *years, codes]).df()
     titles = dict(con.execute("SELECT indicator, title FROM indicator_meta WHERE indicator "
                               "IN (SELECT unnest(?))", [codes]).fetchall())
-    unga = unga_alignment(con, iso3, years, ps)
+    uo = unga_options or UngaOptions()
+    unga = unga_alignment(con, iso3, years, ps, uo)
+    contrast = (unga_contrast(con, iso3, int(unga["session"].max()), ps, uo.bloc)
+                if len(unga) and uo.by == "session" else pd.DataFrame())
     trade = trade_by_pole(con, iso3, years, ps)
     from multivector.warehouse import meta as read_meta
 
@@ -175,8 +234,8 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                       "count(p.file) AS files, sum(p.rows) AS rows FROM sources s "
                       "LEFT JOIN provenance p USING (source) GROUP BY ALL "
                       "ORDER BY s.source").df()
-    return Profile(iso3, states.country_name(iso3), years, ps, ind, titles, unga, trade,
-                   coverage, src, meta)
+    return Profile(iso3, states.country_name(iso3), years, ps, ind, titles, unga, contrast, uo,
+                   trade, coverage, src, meta)
 
 
 def _year_spans(years: pd.Series) -> str:

@@ -1,4 +1,4 @@
-"""Shares of a focal state's engagement by pole, and pole alignment: pure functions of frames.
+"""Shares of a focal state's engagement by pole: pure functions of data frames.
 
 METHODS.md: for a focal state, channel and year, ``s_p = v_p / sum_q v_q`` over poles *p* and
 "rest of world". Trade values are the reporter's own figures (IMF DOTS); the denominator is the
@@ -60,34 +60,3 @@ def trade_shares(trade: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
                           if s.name == "pole" else s)
     cols = ["pole", "year", "flow", "value_usd_m", "share", "total_usd_m", "flag"]
     return out[cols].reset_index(drop=True)
-
-
-def pole_alignment(dyads: pd.DataFrame, membership: pd.DataFrame, focal: str,
-                   value: str = "value") -> pd.DataFrame:
-    """A focal state's alignment with each pole per session.
-
-    For a single-state pole the dyad's value; for a bloc (EU, GCC) the unweighted mean over the
-    members of the session's opening year with which the focal state cast at least one joint
-    vote. The focal state itself is left out of a bloc it belongs to.
-
-    Parameters
-    ----------
-    dyads : pandas.DataFrame
-        ``iso3_a, iso3_b, session, <value>, n_votes`` with ``iso3_a == focal``.
-    membership : pandas.DataFrame
-        ``pole, iso3, year``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``pole, session, year, value, n_votes, n_members`` (``year`` = the session's opening
-        year, 1945 + session; ``n_votes`` the mean joint votes over the members).
-    """
-    d = dyads[dyads["iso3_a"] == focal].copy()
-    d["year"] = 1945 + d["session"].astype(int)
-    m = membership[membership["iso3"] != focal]
-    joined = d.merge(m, left_on=["iso3_b", "year"], right_on=["iso3", "year"])
-    out = (joined.groupby(["pole", "session", "year"], as_index=False)
-           .agg(value=(value, "mean"), n_votes=("n_votes", "mean"),
-                n_members=("iso3_b", "nunique")))
-    return out.sort_values(["pole", "session"]).reset_index(drop=True)

@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 
 from multivector import __version__
 from multivector.measures.shares import REST
+from multivector.measures.similarity import MEASURE_TITLES, MEASURES
 from multivector.profile import Profile
 
 PALETTE = {
@@ -62,27 +63,60 @@ def indicator_figure(p: Profile) -> go.Figure:
     return fig
 
 
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
 def unga_figure(p: Profile) -> go.Figure:
+    o = p.unga_options
     fig = go.Figure()
     for i, pole in enumerate(p.pole_set.ids):
         sub = p.unga[p.unga["pole"] == pole]
         if sub.empty:
             continue
         label = p.pole_set.pole(pole).label
-        custom = sub[["session", "n_votes", "n_members"]].to_numpy()
+        colour = _colour(pole, i)
+        if sub["lo"].notna().any():
+            fig.add_trace(go.Scatter(
+                x=[*sub["year"], *sub["year"][::-1]], y=[*sub["hi"], *sub["lo"][::-1]],
+                fill="toself", fillcolor=_rgba(colour, 0.15), line={"width": 0},
+                hoverinfo="skip", showlegend=False, legendgroup=pole))
+        custom = sub[["session", "n_votes", "n_members", "lo", "hi"]].to_numpy()
         fig.add_trace(go.Scatter(
-            x=sub["year"], y=sub["value"], mode="lines+markers", name=label,
-            line={"color": _colour(pole, i), "width": 2}, marker={"size": 5},
-            customdata=custom,
-            hovertemplate=(f"{label}: %{{y:.2f}} (session %{{customdata[0]}}, "
-                           "%{customdata[1]:.0f} joint votes, %{customdata[2]} member(s))"
-                           "<extra></extra>")))
+            x=sub["year"], y=sub["value"], mode="lines+markers", name=label, legendgroup=pole,
+            line={"color": colour, "width": 2}, marker={"size": 5}, customdata=custom,
+            hovertemplate=(f"{label}: %{{y:.2f}} [%{{customdata[3]:.2f}}, %{{customdata[4]:.2f}}]"
+                           " (session %{customdata[0]}, %{customdata[1]:.0f} joint votes, "
+                           "%{customdata[2]} member(s))<extra></extra>")))
     last = int(p.unga["year"].max()) if len(p.unga) else None
     _data_end(fig, last, p.years[1], "no UNGA data")
-    _layout(fig, f"UN General Assembly: {p.name}'s agreement with each pole, per session")
-    fig.update_yaxes(title="agreement (share of identical votes)", range=[0, 1.02])
+    band = f", {o.level:.0%} bootstrap band" if o.n_boot else ""
+    _layout(fig, f"UN General Assembly: {p.name}'s {MEASURE_TITLES[o.measure]} with each pole,"
+                 f" per session{band}")
+    low = 0 if o.measure in ("agreement", "agreement_half") else -1
+    fig.update_yaxes(title=MEASURE_TITLES[o.measure], range=[low, 1.02])
     fig.update_xaxes(title="year the session opened")
     return fig
+
+
+def contrast_table(p: Profile) -> list[dict]:
+    """Every measure against every pole in the latest session, for the report's table."""
+    c = p.unga_contrast
+    if c.empty:
+        return []
+    rows = []
+    for pole in p.pole_set.ids:
+        sub = c[c["pole"] == pole].set_index("measure")
+        if sub.empty:
+            continue
+        row = {"pole": p.pole_set.pole(pole).label}
+        for m in MEASURES:
+            row[m] = f"{sub.loc[m, 'value']:.2f}" if m in sub.index else ""
+        row["n_votes"] = f"{sub['n_votes'].iloc[0]:.0f}"
+        rows.append(row)
+    return rows
 
 
 def trade_figure(p: Profile, flow: str) -> go.Figure:
@@ -142,10 +176,16 @@ def summary_sentences(p: Profile) -> list[str]:
         u = p.unga[p.unga["session"] == last_s].sort_values("value", ascending=False)
         top, bottom = u.iloc[0], u.iloc[-1]
         lab = p.pole_set.pole
-        out.append(f"In the General Assembly's session {last_s} ({1945 + last_s}-"
-                   f"{(1946 + last_s) % 100:02d}), {p.name} voted most often with "
-                   f"{lab(top['pole']).label} ({top['value']:.0%} of joint votes identical) and "
-                   f"least with {lab(bottom['pole']).label} ({bottom['value']:.0%}).")
+        if p.unga_options.measure == "agreement":
+            out.append(f"In the General Assembly's session {last_s} ({1945 + last_s}-"
+                       f"{(1946 + last_s) % 100:02d}), {p.name} voted most often with "
+                       f"{lab(top['pole']).label} ({top['value']:.0%} of joint votes identical)"
+                       f" and least with {lab(bottom['pole']).label} ({bottom['value']:.0%}).")
+        else:
+            title = MEASURE_TITLES[p.unga_options.measure]
+            out.append(f"In the General Assembly's session {last_s}, {p.name}'s {title} was "
+                       f"highest with {lab(top['pole']).label} ({top['value']:.2f}) and lowest "
+                       f"with {lab(bottom['pole']).label} ({bottom['value']:.2f}).")
     if len(p.trade):
         y = int(p.trade["year"].max())
         for flow, word in (("exports", "buyer"), ("imports", "supplier")):
@@ -177,6 +217,9 @@ def render_html(p: Profile) -> str:
                  for pole in p.pole_set.poles]
     return template.render(
         p=p, figs=html_figs, latest=_latest_table(p), summary=summary_sentences(p),
+        contrast=contrast_table(p), measures=MEASURES, measure_titles=MEASURE_TITLES,
+        contrast_session=(int(p.unga_contrast["session"].max())
+                          if len(p.unga_contrast) else None),
         notes=p.notes, poles=pole_rows, sources=p.sources.to_dict("records"),
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__,
         esc=html.escape)

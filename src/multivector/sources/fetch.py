@@ -62,9 +62,7 @@ def _from_mirror(entry: FileEntry, root: Path) -> Path:
 
 def _from_local_url(entry: FileEntry) -> Path:
     """A ``file://`` URL (a user's newer file of a published format): verified, not copied."""
-    from urllib.parse import unquote, urlparse
-
-    path = Path(unquote(urlparse(entry.url).path))
+    path = local_path(entry)
     if not path.is_file():
         raise SourceError(f"{entry.mirror_path}: local file {path} does not exist")
     return _verify_local(entry, path)
@@ -77,6 +75,7 @@ def _from_network(entry: FileEntry) -> Path:
     target = cached_path(entry)
     if target.exists() and sha256_of(target) != entry.sha256:
         log.warning("%s: cached copy is corrupt (checksum mismatch); fetching it again", target)
+        target.unlink()  # never keep an unverified file, even if the new download fails
     try:
         fetched = pooch.retrieve(
             url=entry.download_url,
@@ -125,11 +124,25 @@ def fetch(entry: FileEntry, mirror: Path | None = None) -> Path:
     return _from_network(entry)
 
 
-def is_available(entry: FileEntry, mirror: Path | None = None) -> bool:
-    """Whether ``entry`` can be read now without the network (mirror or verified cache)."""
+def local_path(entry: FileEntry, mirror: Path | None = None) -> Path:
+    """Where ``entry`` is read from without the network: its file:// path, the mirror or cache."""
+    if entry.url.startswith("file://"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(entry.url).path))
     root = mirror if mirror is not None else paths.mirror_root()
-    path = (root / entry.mirror_path) if root is not None else cached_path(entry)
-    return path.is_file() and path.stat().st_size == entry.bytes
+    return (root / entry.mirror_path) if root is not None else cached_path(entry)
+
+
+def is_available(entry: FileEntry, mirror: Path | None = None, verify: bool = False) -> bool:
+    """Whether ``entry`` can be read now without the network (``file://``, mirror or cache).
+
+    By default only the size is compared (cheap); ``verify=True`` also checks the sha256.
+    """
+    path = local_path(entry, mirror)
+    if not path.is_file() or path.stat().st_size != entry.bytes:
+        return False
+    return not verify or sha256_of(path) == entry.sha256
 
 
 def pull(names: Iterable[str] | None = None, mirror: Path | None = None,

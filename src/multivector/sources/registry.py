@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from multivector.errors import SourceError
 
@@ -43,7 +43,7 @@ class FileEntry:
         """The URL with its path percent-encoded (some OWID paths hold spaces)."""
         scheme, _, rest = self.url.partition("://")
         host, _, path = rest.partition("/")
-        return f"{scheme}://{host}/{quote(path, safe='/')}"
+        return f"{scheme}://{host}/{quote(unquote(path), safe='/')}"
 
     @property
     def name(self) -> str:

@@ -248,6 +248,13 @@ def read_wide(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if bad_codes:
         raise ParseError(str(path), "country columns must be ISO3 codes", row=1,
                          value=bad_codes[:5])
+    rcid = pd.to_numeric(w["rcid"], errors="coerce")
+    bad_rcid = rcid.isna() | (rcid % 1 != 0)
+    if bad_rcid.any():
+        i = int(np.flatnonzero(bad_rcid.to_numpy())[0])
+        raise ParseError(str(path), "rcid is missing or not an integer", row=i + 2,
+                         value=w["rcid"].iloc[i])
+    w["rcid"] = rcid.astype("int32")
     date = pd.to_datetime(w["date"], format="%Y-%m-%d", errors="coerce")
     if date.isna().any():
         i = int(np.flatnonzero(date.isna().to_numpy())[0])

@@ -44,6 +44,9 @@ def read_indicator(path: str | Path) -> pd.DataFrame:
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
             raise ParseError(str(path), f"{col} is not a number", row=i + 2, value=df[col].iloc[i])
+    if year.isna().any():
+        i = int(np.flatnonzero(year.isna().to_numpy())[0])
+        raise ParseError(str(path), "Year is empty", row=i + 2)
     if df["Country Code"].isna().any():
         i = int(np.flatnonzero(df["Country Code"].isna().to_numpy())[0])
         raise ParseError(str(path), "empty Country Code", row=i + 2)
