@@ -92,9 +92,8 @@ def unga_figure(p: Profile) -> go.Figure:
                            "%{customdata[2]} member(s))<extra></extra>")))
     last = int(p.unga["year"].max()) if len(p.unga) else None
     _data_end(fig, last, p.years[1], "no UNGA data")
-    band = f", {o.level:.0%} bootstrap band" if o.n_boot else ""
-    _layout(fig, f"UN General Assembly: {p.name}'s {MEASURE_TITLES[o.measure]} with each pole,"
-                 f" per session{band}")
+    band = f" ({o.level:.0%} bootstrap band)" if o.n_boot else ""
+    _layout(fig, f"{p.name}'s {o.measure.replace('_', ' ')} with each pole per session{band}")
     low = 0 if o.measure in ("agreement", "agreement_half") else -1
     fig.update_yaxes(title=MEASURE_TITLES[o.measure], range=[low, 1.02])
     fig.update_xaxes(title="year the session opened")
@@ -113,7 +112,8 @@ def contrast_table(p: Profile) -> list[dict]:
             continue
         row = {"pole": p.pole_set.pole(pole).label}
         for m in MEASURES:
-            row[m] = f"{sub.loc[m, 'value']:.2f}" if m in sub.index else ""
+            row[m] = f"{sub.loc[m, 'value'] + 0.0:.2f}".replace("-0.00", "0.00") \
+                if m in sub.index else ""
         row["n_votes"] = f"{sub['n_votes'].iloc[0]:.0f}"
         rows.append(row)
     return rows
