@@ -194,9 +194,10 @@ def poles_show(
     frame.insert(1, "label", frame["pole"].map(labels))
     frame.insert(0, "year", year)
     if fmt is Format.table and out is None:
-        frame = (frame.groupby(["year", "pole", "label"], sort=False)["iso3"]
-                 .agg(lambda s: ", ".join(s)).reset_index()
-                 .rename(columns={"iso3": "members"}))
+        listing = ps.listing(year)
+        frame = pd.DataFrame({"year": year, "pole": ps.ids,
+                              "label": [labels[i] for i in ps.ids],
+                              "members": [listing[i] for i in ps.ids]})
     emit(frame, fmt, out, title=f"pole set {ps.name}, {year}")
 
 

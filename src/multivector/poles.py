@@ -75,6 +75,23 @@ class PoleSet:
         rows = [(p.id, iso, y) for y in years for p in self.poles for iso in p.members_in(y)]
         return pd.DataFrame(rows, columns=["pole", "iso3", "year"])
 
+    def listing(self, year: int) -> dict[str, str]:
+        """Members of each pole in ``year`` as text, for people: states first, then any
+        reporting group (``BLX``, Belgium-Luxembourg as IMF trade reports it to 1996) marked
+        as such."""
+        from multivector import states
+
+        kinds = states.iso3_table().set_index("iso3")["kind"]
+        out = {}
+        for p in self.poles:
+            members = p.members_in(year)
+            plain = [m for m in members if kinds.get(m) != "group"]
+            groups = [f"{m} ({states.country_name(m)}, reported together in trade data)"
+                      for m in members
+                      if kinds.get(m) == "group"]
+            out[p.id] = ", ".join(plain) + ("; + " + ", ".join(groups) if groups else "")
+        return out
+
     def intervals(self) -> pd.DataFrame:
         """Membership as intervals: ``pole_set, pole, iso3, year_from, year_to``."""
         rows = [(self.name, p.id, iso, y0, y1) for p in self.poles for iso, y0, y1 in p.members]

@@ -2,7 +2,7 @@
 
 Resolution order for a name or code from a source:
 
-1. ``data/country_names.csv`` (source, label, iso3, kind, note): explicit overrides for the
+1. ``data/country_names.csv`` (source, label, iso3, kind, name, note): explicit overrides for the
    labels country_converter gets wrong or cannot know: historical states (USSR, Yugoslavia,
    Czechoslovakia, the GDR, the two Yemens...), groups reported together (Belgium-Luxembourg),
    and aggregates (IMF ``World``, ``Euro Area``; World Bank ``WLD``, ``EUU``...).
@@ -53,7 +53,7 @@ def _converter():
 
 @cache
 def name_overrides() -> pd.DataFrame:
-    """The packaged override table (source, label, iso3, kind, note)."""
+    """The packaged override table (source, label, iso3, kind, name, note)."""
     return _read_packaged_csv("country_names.csv", dtype=str)
 
 
@@ -79,8 +79,7 @@ def iso3_table() -> pd.DataFrame:
             extra.append((r.iso3, r.name, None, r.kind))
     for r in name_overrides().dropna(subset=["iso3"]).itertuples():
         if r.iso3 not in set(base.iso3):
-            extra.append((r.iso3, r.note if isinstance(r.note, str) and r.note else r.label,
-                          None, r.kind))
+            extra.append((r.iso3, r.name, None, r.kind))
     out = pd.concat([base, pd.DataFrame(extra, columns=base.columns)], ignore_index=True)
     return out.drop_duplicates("iso3").reset_index(drop=True)
 

@@ -112,10 +112,18 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> in
     return len(frame)
 
 
+def _dedupe_trade(raw: pd.DataFrame) -> pd.DataFrame:
+    """One value per reporter, partner, year and flow.
+
+    The published workbooks repeat some rows (Australia appears twice in every workbook;
+    DOTS_143 and DOTS_144 are both Nicaragua's), always with the same values. A user's newer
+    workbook (``MULTIVECTOR_EXTRA_REGISTRY``, read after the pinned ones) replaces the values of
+    an older one: the last file wins.
+    """
+    return raw.drop_duplicates(["reporter_label", "partner_label", "year", "flow"], keep="last")
+
+
 def _trade_table(raw: pd.DataFrame, log: states.UnmappedLog) -> pd.DataFrame:
-    # a user's newer workbook (MULTIVECTOR_EXTRA_REGISTRY, read after the pinned ones) replaces
-    # the values of an older one for the same reporter, partner, year and flow
-    raw = raw.drop_duplicates(["reporter_label", "partner_label", "year", "flow"], keep="last")
     labels = pd.concat([raw["reporter_label"], raw["partner_label"]])
     resolved = states.resolve_names(labels, "imf").set_index("label")
     out = raw.copy()
@@ -234,6 +242,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                 dfiles.append((f, fetch(f, mirror)))
             raw = dots.read_dots([p for _, p in dfiles], workers=min(2, os.cpu_count() or 1),
                                  progress=steps.advance)
+            raw = _dedupe_trade(raw)
             rows_per_file = raw["file"].value_counts()
             trade = _trade_table(raw, log)
             report.rows["trade"] = _write(con, "trade", trade)

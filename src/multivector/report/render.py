@@ -211,9 +211,8 @@ def render_html(p: Profile) -> str:
     env = jinja2.Environment(loader=jinja2.PackageLoader("multivector.report", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     template = env.get_template("report.html.j2")
-    members = p.pole_set.members(p.years[1])
-    pole_rows = [{"id": pole.id, "label": pole.label,
-                  "members": ", ".join(members.loc[members.pole == pole.id, "iso3"])}
+    listing = p.pole_set.listing(p.years[1])
+    pole_rows = [{"id": pole.id, "label": pole.label, "members": listing[pole.id]}
                  for pole in p.pole_set.poles]
     return template.render(
         p=p, figs=html_figs, latest=_latest_table(p), summary=summary_sentences(p),
