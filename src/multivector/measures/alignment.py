@@ -22,6 +22,8 @@ them.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -139,7 +141,8 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
             cols = [c for c in cols if joint[c] > 0]
             if not cols:
                 continue
-            with np.errstate(invalid="ignore"):
+            with warnings.catch_warnings():  # all-NaN replicates (no joint vote) stay NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
                 value = float(np.nanmean(value_k[cols]))
                 lo = hi = np.nan
                 if n_boot > 0:
