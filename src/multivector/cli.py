@@ -230,6 +230,7 @@ def report(
 
 
 class Measure(StrEnum):
+    idealpoint_distance = "idealpoint_distance"
     agreement = "agreement"
     agreement_half = "agreement_half"
     kappa = "kappa"
@@ -304,6 +305,62 @@ def alignment(
     emit(frame, fmt, out, title=f"{iso3}: UNGA {measure.value} by pole")
 
 
+class IpMode(StrEnum):
+    ordinal = "ordinal"
+    binary = "binary"
+
+
+class IpIntervals(StrEnum):
+    laplace = "laplace"
+    bootstrap = "bootstrap"
+
+
+class IpBridging(StrEnum):
+    title = "title"
+    none = "none"
+
+
+@app.command("idealpoints")
+@_friendly
+def idealpoints(
+    years: Annotated[str, typer.Option(help="Years of the sessions to show.")] = "1946-2024",
+    country: Annotated[list[str] | None, typer.Option(
+        "--country", "-c", help="Only these states (repeat the option).")] = None,
+    mode: Annotated[IpMode, typer.Option(help="Ordinal (yes > abstain > no) or binary "
+                                              "(yes vs no).")] = IpMode.ordinal,
+    bridging: Annotated[IpBridging, typer.Option(help="Share items across sessions for "
+                                                      "identical resolutions.")]
+    = IpBridging.title,
+    rw_scale: Annotated[float, typer.Option(help="Random-walk step (sd per session).")] = 0.1,
+    intervals: Annotated[IpIntervals, typer.Option(help="Laplace or parametric bootstrap.")]
+    = IpIntervals.laplace,
+    n_boot: Annotated[int, typer.Option(help="Bootstrap refits.")] = 30,
+    fit_sessions: Annotated[str, typer.Option(help="Sessions the model is fitted on.")]
+    = "1-200",
+    refit: Annotated[bool, typer.Option(help="Fit again even if cached.")] = False,
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """Dynamic ideal points of UNGA states (Bailey, Strezhnev & Voeten 2017 model).
+
+    The default estimate is fitted when the warehouse is built; other settings are fitted
+    on first use (about 15 s for 1946-2024) and cached in the warehouse.
+    """
+    from multivector import idealpoint_store, paths, states, warehouse
+
+    warehouse.ensure()
+    first, last = parse_sessions(fit_sessions)
+    settings = idealpoint_store.IdealPointSettings(mode.value, bridging.value, rw_scale,
+                                                   intervals.value, n_boot, first, last)
+    key = idealpoint_store.ensure(paths.warehouse_path(), settings, refit=refit)
+    iso3s = [states.validate_iso3(c) for c in country] if country else None
+    y0, y1 = parse_years(years)
+    with warehouse.connect() as con:
+        frame = idealpoint_store.load(con, key, iso3s)
+    frame = frame[(frame["year"] >= y0) & (frame["year"] <= y1)]
+    emit(frame[["iso3", "session", "year", "theta", "lo", "hi"]].reset_index(drop=True), fmt,
+         out, title="UNGA ideal points")
+
+
 def parse_sessions(text: str) -> tuple[int, int]:
     """``1-78`` or ``70`` to an inclusive pair of session numbers."""
     m = re.fullmatch(r"\s*(\d{1,3})\s*(?:-\s*(\d{1,3}))?\s*", text)
@@ -331,6 +388,9 @@ def dyads(
     from multivector.measures import similarity
 
     first, last = parse_sessions(sessions)
+    if measure and Measure.idealpoint_distance in measure:
+        raise MultivectorError("dyads computes vote-based measures; ideal points are per "
+                               "state: use `multivector idealpoints`")
     warehouse.ensure()
     with warehouse.connect() as con:
         rc = con.execute("SELECT * FROM unga_rollcalls WHERE session BETWEEN ? AND ?",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
+from scipy.special import ndtri
 
 from multivector import poles as poles_mod
 from multivector import states
@@ -67,6 +68,7 @@ class Profile:
     unga: pd.DataFrame
     unga_contrast: pd.DataFrame
     unga_options: UngaOptions
+    idealpoints: pd.DataFrame  # focal and poles: who, session, year, theta, lo, hi
     trade: pd.DataFrame
     coverage: list[Coverage]
     sources: pd.DataFrame
@@ -149,11 +151,42 @@ def unga_alignment(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, 
     """Alignment of ``iso3`` with each pole per session (or year), with bootstrap intervals."""
     o = options or UngaOptions()
     membership = pole_set.membership(range(years[0], years[1] + 1))
+    if o.measure == "idealpoint_distance":
+        from multivector import idealpoint_store
+
+        points = idealpoint_store.load(con, "default", sorted({iso3, *membership["iso3"]}))
+        sessions = _session_range(years)
+        points = points[points["session"].between(*sessions)]
+        return alignment.idealpoint_distance(points, iso3, membership, pole_set.ids, o.level)
     rc = similarity.subset_rollcalls(load_rollcalls(con, years, o.by), o.issue,
                                      o.important_only, o.amendments, o.paragraphs)
     votes = load_votes(con, rc["rcid"], sorted({iso3, *membership["iso3"]}))
     return alignment.pole_alignment(votes, rc, iso3, membership, pole_set.ids, o.measure,
                                     o.by, o.bloc, o.n_boot, o.level, o.seed)
+
+
+def idealpoint_trajectories(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
+                            pole_set: poles_mod.PoleSet, level: float = 0.95) -> pd.DataFrame:
+    """The focal state's ideal points and each pole's, per session, with intervals.
+
+    Returns ``who, session, year, theta, lo, hi`` (``who`` is the ISO3 code of the focal
+    state or a pole id); empty when the warehouse holds no ideal points.
+    """
+    from multivector import idealpoint_store
+
+    membership = pole_set.membership(range(years[0], years[1] + 1))
+    try:
+        points = idealpoint_store.load(con, "default", sorted({iso3, *membership["iso3"]}))
+    except duckdb.CatalogException:
+        return pd.DataFrame(columns=["who", "session", "year", "theta", "lo", "hi"])
+    points = points[points["session"].between(*_session_range(years))]
+    z = float(ndtri(0.5 + level / 2))
+    focal = points[points["iso3"] == iso3].assign(who=iso3)
+    focal = focal.assign(lo=focal["theta"] - z * focal["se"], hi=focal["theta"] + z * focal["se"])
+    poles = alignment.pole_trajectories(points, membership, pole_set.ids, level)
+    cols = ["who", "session", "year", "theta", "lo", "hi"]
+    return pd.concat([focal.assign(year=1945 + focal["session"])[cols],
+                      poles.rename(columns={"pole": "who"})[cols]], ignore_index=True)
 
 
 def unga_contrast(con: duckdb.DuckDBPyConnection, iso3: str, session: int,
@@ -165,6 +198,14 @@ def unga_contrast(con: duckdb.DuckDBPyConnection, iso3: str, session: int,
     votes = load_votes(con, rc["rcid"], sorted({iso3, *membership["iso3"]}))
     frames = [alignment.pole_alignment(votes, rc, iso3, membership, pole_set.ids, m,
                                        bloc=bloc) for m in similarity.MEASURES]
+    from multivector import idealpoint_store
+
+    try:
+        points = idealpoint_store.load(con, "default", sorted({iso3, *membership["iso3"]}))
+        frames.append(alignment.idealpoint_distance(points[points["session"] == session], iso3,
+                                                    membership, pole_set.ids))
+    except duckdb.CatalogException:  # a warehouse built before ideal points were cached
+        pass
     return pd.concat(frames, ignore_index=True)
 
 
@@ -213,6 +254,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     unga = unga_alignment(con, iso3, years, ps, uo)
     contrast = (unga_contrast(con, iso3, int(unga["session"].max()), ps, uo.bloc)
                 if len(unga) and uo.by == "session" else pd.DataFrame())
+    ideal = idealpoint_trajectories(con, iso3, years, ps, uo.level)
     trade = trade_by_pole(con, iso3, years, ps)
     from multivector.warehouse import meta as read_meta
 
@@ -235,7 +277,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                       "LEFT JOIN provenance p USING (source) GROUP BY ALL "
                       "ORDER BY s.source").df()
     return Profile(iso3, states.country_name(iso3), years, ps, ind, titles, unga, contrast, uo,
-                   trade, coverage, src, meta)
+                   ideal, trade, coverage, src, meta)
 
 
 def _year_spans(years: pd.Series) -> str:

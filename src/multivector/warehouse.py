@@ -25,6 +25,9 @@ Tables
 ``provenance``      source, file, sha256, bytes, rows, built_at
 ``sources``         source, title, citation, coverage, licence
 ``meta``            key, value (schema version, build time, last year of each source)
+``idealpoints``, ``idealpoint_items``, ``idealpoint_fits``
+                    dynamic ideal points (see :mod:`multivector.idealpoint_store`), the default
+                    estimate fitted at build time
 """
 
 from __future__ import annotations
@@ -39,13 +42,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from multivector import __version__, paths, poles, states
+from multivector import __version__, idealpoint_store, paths, poles, states
 from multivector.errors import WarehouseMissingError
 from multivector.sources import cow, dots, unga, wdi
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import FileEntry, Source, get_source
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc")
 
 
@@ -182,7 +185,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     provenance: list[tuple] = []
     dots_src = get_source("dots")
-    steps_total = 5 + len(dots_src.files)
+    steps_total = 6 + len(dots_src.files)
 
     def step_done(name: str) -> None:
         if _after_step is not None:
@@ -218,6 +221,14 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                                        rows_by_file.get(f.name)))
             steps.advance()
             step_done("unga")
+
+            steps.say("estimating UNGA ideal points (1946-2024)")
+            settings = idealpoint_store.IdealPointSettings()
+            model = idealpoint_store.fit(con, settings)
+            idealpoint_store.store(con, settings, model)
+            report.rows["idealpoints"] = len(model.ideal_points_)
+            steps.advance()
+            step_done("idealpoints")
 
             steps.say("parsing WDI indicators")
             wfiles = _files(get_source("wdi"), mirror)

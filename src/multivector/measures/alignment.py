@@ -163,3 +163,71 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
     order = {p: i for i, p in enumerate(pole_ids)}
     return out.sort_values(["pole", "year"], key=lambda s: s.map(order) if s.name == "pole"
                            else s).reset_index(drop=True)
+
+
+def idealpoint_distance(points: pd.DataFrame, focal: str, membership: pd.DataFrame,
+                        pole_ids: list[str] | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Distance between the focal state's ideal point and each pole's, per session.
+
+    ``|theta_focal - theta_pole|`` on the scale of :class:`DynamicIdealPoints` (smaller is
+    closer); for a bloc, the mean distance over its members of the session's opening year
+    (the focal state left out), as for the vote-based measures. The interval is
+    ``d +- z se`` with ``se = sqrt(se_focal^2 + se_pole^2)`` (the two estimates treated as
+    independent; for a bloc, the members' mean of that), cut at zero.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        ``iso3, session, year, theta, se``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as :func:`pole_alignment`, measure ``idealpoint_distance``, ``n_votes``
+        missing.
+    """
+    from scipy.special import ndtri
+
+    pole_ids = pole_ids or list(dict.fromkeys(membership["pole"]))
+    z = ndtri(0.5 + level / 2)
+    f = points[points["iso3"] == focal][["session", "theta", "se"]]
+    p = points.assign(year=1945 + points["session"]).merge(
+        membership[membership["iso3"] != focal], on=["iso3", "year"])
+    m = p.merge(f, on="session", suffixes=("", "_f"))
+    m["d"] = (m["theta"] - m["theta_f"]).abs()
+    m["s"] = np.sqrt(m["se"] ** 2 + m["se_f"] ** 2)
+    out = (m.groupby(["pole", "session"], as_index=False)
+           .agg(value=("d", "mean"), se=("s", "mean"), n_members=("iso3", "nunique")))
+    out["lo"] = (out["value"] - z * out["se"]).clip(lower=0.0)
+    out["hi"] = out["value"] + z * out["se"]
+    out["iso3"], out["measure"], out["n_votes"] = focal, "idealpoint_distance", np.nan
+    out["year"] = 1945 + out["session"]
+    order = {q: i for i, q in enumerate(pole_ids)}
+    out = out[out["pole"].isin(order)].sort_values(
+        ["pole", "session"], key=lambda s: s.map(order) if s.name == "pole" else s)
+    out["session"] = out["session"].astype("Int16")
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def pole_trajectories(points: pd.DataFrame, membership: pd.DataFrame,
+                      pole_ids: list[str], level: float = 0.95) -> pd.DataFrame:
+    """Each pole's ideal point per session: a state's own, or a bloc's members' mean.
+
+    A bloc's interval uses ``se = sqrt(sum se_i^2) / m`` (members treated as independent).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pole, session, year, theta, lo, hi, n_members``.
+    """
+    from scipy.special import ndtri
+
+    z = ndtri(0.5 + level / 2)
+    p = points.assign(year=1945 + points["session"]).merge(membership, on=["iso3", "year"])
+    out = (p.assign(v=p["se"] ** 2).groupby(["pole", "session", "year"], as_index=False)
+           .agg(theta=("theta", "mean"), v=("v", "sum"), n_members=("iso3", "nunique")))
+    se = np.sqrt(out["v"]) / out["n_members"]
+    out["lo"], out["hi"] = out["theta"] - z * se, out["theta"] + z * se
+    out = out[out["pole"].isin(pole_ids)]
+    return out[["pole", "session", "year", "theta", "lo", "hi", "n_members"]].reset_index(
+        drop=True)

@@ -98,6 +98,7 @@ MEASURE_TITLES = {
     "pi": "Scott's pi",
     "s_abs": "Signorino-Ritter S (absolute distance)",
     "s_sq": "Signorino-Ritter S (squared distance)",
+    "idealpoint_distance": "ideal-point distance (smaller is closer)",
 }
 _CODE = np.array(CATEGORIES, dtype=np.float64)
 _SAME = np.eye(3)

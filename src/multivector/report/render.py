@@ -19,6 +19,8 @@ from multivector.measures.shares import REST
 from multivector.measures.similarity import MEASURE_TITLES, MEASURES
 from multivector.profile import Profile
 
+CONTRAST = (*MEASURES, "idealpoint_distance")
+
 PALETTE = {
     "USA": "#1f4e9c", "EU": "#f2b705", "CHN": "#c8102e", "RUS": "#6b3fa0", "TUR": "#e4572e",
     "GCC": "#2a9d8f", "JPN": "#8d99ae", "KOR": "#457b9d", "IND": "#ff9f1c", REST: "#c9c9c9",
@@ -94,8 +96,42 @@ def unga_figure(p: Profile) -> go.Figure:
     _data_end(fig, last, p.years[1], "no UNGA data")
     band = f" ({o.level:.0%} bootstrap band)" if o.n_boot else ""
     _layout(fig, f"{p.name}'s {o.measure.replace('_', ' ')} with each pole per session{band}")
-    low = 0 if o.measure in ("agreement", "agreement_half") else -1
-    fig.update_yaxes(title=MEASURE_TITLES[o.measure], range=[low, 1.02])
+    if o.measure in ("agreement", "agreement_half"):
+        fig.update_yaxes(title=MEASURE_TITLES[o.measure], range=[0, 1.02])
+    elif o.measure == "idealpoint_distance":
+        fig.update_yaxes(title=MEASURE_TITLES[o.measure], rangemode="tozero")
+    else:
+        fig.update_yaxes(title=MEASURE_TITLES[o.measure], range=[-1, 1.02])
+    fig.update_xaxes(title="year the session opened")
+    return fig
+
+
+def idealpoint_figure(p: Profile) -> go.Figure:
+    """The focal state's ideal point against the poles', per session, with intervals."""
+    fig = go.Figure()
+    ip = p.idealpoints
+    order = [*p.pole_set.ids, p.iso3]
+    for i, who in enumerate(order):
+        sub = ip[ip["who"] == who].sort_values("session")
+        if sub.empty:
+            continue
+        focal = who == p.iso3
+        label = p.name if focal else p.pole_set.pole(who).label
+        colour = "#111111" if focal else _colour(who, i)
+        fig.add_trace(go.Scatter(
+            x=[*sub["year"], *sub["year"][::-1]], y=[*sub["hi"], *sub["lo"][::-1]],
+            fill="toself", fillcolor=_rgba(colour, 0.15), line={"width": 0},
+            hoverinfo="skip", showlegend=False, legendgroup=who))
+        fig.add_trace(go.Scatter(
+            x=sub["year"], y=sub["theta"], mode="lines", name=label, legendgroup=who,
+            line={"color": colour, "width": 3.5 if focal else 2},
+            customdata=sub[["session", "lo", "hi"]].to_numpy(),
+            hovertemplate=(f"{label}: %{{y:.2f}} [%{{customdata[1]:.2f}}, "
+                           "%{customdata[2]:.2f}] (session %{customdata[0]})<extra></extra>")))
+    last = int(ip["year"].max()) if len(ip) else None
+    _data_end(fig, last, p.years[1], "no UNGA data")
+    _layout(fig, f"Ideal points: {p.name} and the poles (95% intervals)")
+    fig.update_yaxes(title="ideal point (United States' side positive)")
     fig.update_xaxes(title="year the session opened")
     return fig
 
@@ -111,10 +147,11 @@ def contrast_table(p: Profile) -> list[dict]:
         if sub.empty:
             continue
         row = {"pole": p.pole_set.pole(pole).label}
-        for m in MEASURES:
+        for m in CONTRAST:
             row[m] = f"{sub.loc[m, 'value'] + 0.0:.2f}".replace("-0.00", "0.00") \
                 if m in sub.index else ""
-        row["n_votes"] = f"{sub['n_votes'].iloc[0]:.0f}"
+        row["n_votes"] = f"{sub.loc['agreement', 'n_votes']:.0f}" if "agreement" in sub.index \
+            else ""
         rows.append(row)
     return rows
 
@@ -202,6 +239,7 @@ def summary_sentences(p: Profile) -> list[str]:
 def render_html(p: Profile) -> str:
     """The report as one HTML string (plotly.js inlined once)."""
     figures = [("economy", indicator_figure(p)), ("unga", unga_figure(p)),
+               ("idealpoints", idealpoint_figure(p)),
                ("exports", trade_figure(p, "exports")), ("imports", trade_figure(p, "imports"))]
     config = {"displaylogo": False, "responsive": True}
     html_figs = {}
@@ -216,7 +254,7 @@ def render_html(p: Profile) -> str:
                  for pole in p.pole_set.poles]
     return template.render(
         p=p, figs=html_figs, latest=_latest_table(p), summary=summary_sentences(p),
-        contrast=contrast_table(p), measures=MEASURES, measure_titles=MEASURE_TITLES,
+        contrast=contrast_table(p), measures=CONTRAST, measure_titles=MEASURE_TITLES,
         contrast_session=(int(p.unga_contrast["session"].max())
                           if len(p.unga_contrast) else None),
         notes=p.notes, poles=pole_rows, sources=p.sources.to_dict("records"),
