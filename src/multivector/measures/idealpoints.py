@@ -35,9 +35,14 @@ walk of the states' ideal points alone.
 
 Uncertainty (``intervals``): ``"laplace"`` inverts, for each state, the tridiagonal precision of
 its ideal points given the items (the curvature of the log posterior at the mode); it ignores the
-items' own uncertainty. ``"bootstrap"`` is a parametric bootstrap: votes are simulated from the
-fitted model on the observed state-roll-call cells, the model refitted from the estimate, and the
-interval is the percentile interval of the refits. The docs report both on simulated data.
+items' own uncertainty. ``"bootstrap"`` is a parametric bootstrap (Efron & Tibshirani 1993, ch. 6):
+votes are simulated from the fitted model on the observed state-roll-call cells, the model is
+refitted from the estimate, and the interval is the estimate plus or minus the normal quantile
+times the refits' standard deviation (with the few dozen refits a fit of 1946-2024 affords,
+percentile tails are too noisy). On data simulated from the model (tests/test_idealpoints.py) the
+bootstrap standard deviations match the Laplace standard errors within a few per cent, and both
+intervals cover the true ideal points at 0.90-0.95 for a nominal 0.95: slightly short, as the
+random-walk prior's smoothing bias is not in either. docs/methods.md gives the figures.
 """
 
 from __future__ import annotations
@@ -283,6 +288,7 @@ class DynamicIdealPoints:
         base = _Data(cell.astype(np.int64), group.astype(np.int64), np.zeros(0, np.int8),
                      [(0, 0)] * (3 if self.mode == "ordinal" else 2), len(cells), len(uniques),
                      prev, gap)
+        self._cell_session = cells["session"].to_numpy()
         return base.with_votes(y.to_numpy().astype(np.int8)), cells, items
 
     def _unpack(self, x: np.ndarray, d: _Data):
@@ -502,27 +508,51 @@ class DynamicIdealPoints:
                 print(f"  {nit} iterations: objective {res.fun:.3f}")
         return optimize.OptimizeResult(x=x, fun=self._value(x, d), nit=nit, success=done)
 
-    def _start(self, d: _Data) -> np.ndarray:
-        """Start from a one-dimensional summary of each session's votes.
+    def _start(self, d: _Data, session: np.ndarray | None = None) -> np.ndarray:
+        """Start from the leading principal axis of each session's votes.
 
-        Each state-session's mean of item-centred votes (yes 1, abstain 0.5, no 0), signed per
-        item by its correlation with that first score, standardised; discriminations start at
-        +-1 and cutpoints at the normal quantiles of each item's vote shares.
+        Votes are scored (no 0, abstain 0.5, yes 1) and centred per item; a power iteration
+        (30 rounds, all sessions at once) gives each state-session a score and each item a
+        loading, the scores standardised within each session. Signs are then chained from
+        session to session by the states they share, so that a state's path does not flip.
+        Discriminations start at the loadings' signs, cutpoints at the normal quantiles of
+        each item's vote shares. The posterior of this bilinear model has poor local modes; a
+        start on the principal axis avoids them where a naive one does not.
         """
         score = np.array([0.0, 0.5, 1.0]) if self.mode == "ordinal" else np.array([0.0, 1.0])
         yv = score[d.y]
         n_item = np.maximum(np.bincount(d.group, minlength=d.n_groups), 1)
         resid = yv - (np.bincount(d.group, yv, minlength=d.n_groups) / n_item)[d.group]
-        cnt = np.maximum(np.bincount(d.cell, minlength=d.n_cells), 1)
-        theta = np.bincount(d.cell, resid, minlength=d.n_cells) / cnt
-        load = np.bincount(d.group, resid * theta[d.cell], minlength=d.n_groups)
-        sign = np.where(load >= 0, 1.0, -1.0)
-        theta = np.bincount(d.cell, resid * sign[d.group], minlength=d.n_cells) / cnt
-        theta = (theta - theta.mean()) / (theta.std() + 1e-12)
+        session = self._cell_session if session is None else session
+        s_codes, s_index = np.unique(session, return_inverse=True)
+        rng = np.random.default_rng(12345)
+        theta = rng.standard_normal(d.n_cells)
+
+        def standardise(t):
+            m = np.bincount(s_index, t) / np.maximum(np.bincount(s_index), 1)
+            t = t - m[s_index]
+            sd = np.sqrt(np.bincount(s_index, t * t) / np.maximum(np.bincount(s_index), 1))
+            return t / np.maximum(sd[s_index], 1e-12)
+
+        theta = standardise(theta)
+        for _ in range(30):
+            load = np.bincount(d.group, resid * theta[d.cell], minlength=d.n_groups) / n_item
+            theta = standardise(np.bincount(d.cell, resid * load[d.group],
+                                            minlength=d.n_cells))
+        # chain the signs of consecutive sessions through the states they share
+        prev_ok = d.prev >= 0
+        agree = np.bincount(s_index[prev_ok], theta[prev_ok] * theta[d.prev[prev_ok]],
+                            minlength=len(s_codes))
+        flip = np.ones(len(s_codes))
+        for k in range(1, len(s_codes)):
+            flip[k] = flip[k - 1] * (1.0 if agree[k] >= 0 else -1.0)
+        theta = theta * flip[s_index]
+        load = np.bincount(d.group, resid * theta[d.cell], minlength=d.n_groups) / n_item
+        beta = np.clip(load / (load.std() + 1e-12), -3, 3)
         p_no = np.clip(np.bincount(d.group, d.y == 0, minlength=d.n_groups) / n_item, 0.02,
                        0.96)
         tau1 = special.ndtri(p_no)
-        parts = [theta, sign, tau1]
+        parts = [theta, beta, tau1]
         if self.mode == "ordinal":
             p_ab = np.bincount(d.group, d.y == 1, minlength=d.n_groups) / n_item
             tau2 = special.ndtri(np.clip(p_no + p_ab, p_no + 0.02, 0.98))
@@ -566,9 +596,8 @@ class DynamicIdealPoints:
             ip["lo"], ip["hi"] = theta - z * ip["se"], theta + z * ip["se"]
         elif self.intervals == "bootstrap":
             reps = self._parametric_bootstrap(x, d)
-            alpha = (1 - self.level) / 2
-            ip["lo"], ip["hi"] = np.quantile(reps, [alpha, 1 - alpha], axis=0)
             ip["se"] = reps.std(axis=0, ddof=1)
+            ip["lo"], ip["hi"] = theta - z * ip["se"], theta + z * ip["se"]
             self.bootstrap_theta_ = reps
         elif self.intervals is None:
             ip["lo"] = ip["hi"] = np.nan
