@@ -394,7 +394,7 @@ def test_failed_build_leaves_previous_warehouse_and_rebuild_is_idempotent(
 
     with pytest.raises(RuntimeError, match="simulated failure"):
         warehouse.build(target, mirror=mirror, progress=False, _after_step=fail_after_dots)
-    assert seen["steps"] == ["unga", "wdi", "dots"]
+    assert seen["steps"] == ["unga", "idealpoints", "wdi", "dots"]
     assert seen["aside"], "no temporary file was written beside the target"
     assert seen["target_sha"] == before
     assert _sha256(target) == before  # byte-identical
