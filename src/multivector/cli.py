@@ -34,11 +34,7 @@ console = Console()
 err = Console(stderr=True)
 
 
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    parquet = "parquet"
+Format = StrEnum("Format", {v: v for v in ("table", "csv", "json", "parquet")})
 
 
 def _friendly(fn):
@@ -229,33 +225,16 @@ def report(
         err.print(f"[yellow]note:[/] {note}", highlight=False)
 
 
-class Measure(StrEnum):
-    idealpoint_distance = "idealpoint_distance"
-    agreement = "agreement"
-    agreement_half = "agreement_half"
-    kappa = "kappa"
-    pi = "pi"
-    s_abs = "s_abs"
-    s_sq = "s_sq"
+def _choices(name: str, values) -> type[StrEnum]:
+    """A string enum of the given values, for typer's choice lists."""
+    return StrEnum(name, {v: v for v in values})
 
 
-class Period(StrEnum):
-    session = "session"
-    year = "year"
-
-
-class BlocRule(StrEnum):
-    mean = "mean"
-    majority = "majority"
-
-
-class Issue(StrEnum):
-    me = "me"
-    nu = "nu"
-    di = "di"
-    hr = "hr"
-    co = "co"
-    ec = "ec"
+Measure = _choices("Measure", ("agreement", "agreement_half", "kappa", "pi", "s_abs", "s_sq",
+                               "idealpoint_distance"))
+Period = _choices("Period", ("session", "year"))
+BlocRule = _choices("BlocRule", ("mean", "majority"))
+Issue = _choices("Issue", ("me", "nu", "di", "hr", "co", "ec"))
 
 
 IssueOpt = Annotated[Issue | None, typer.Option(
@@ -305,19 +284,9 @@ def alignment(
     emit(frame, fmt, out, title=f"{iso3}: UNGA {measure.value} by pole")
 
 
-class IpMode(StrEnum):
-    ordinal = "ordinal"
-    binary = "binary"
-
-
-class IpIntervals(StrEnum):
-    laplace = "laplace"
-    bootstrap = "bootstrap"
-
-
-class IpBridging(StrEnum):
-    title = "title"
-    none = "none"
+IpMode = _choices("IpMode", ("ordinal", "binary"))
+IpIntervals = _choices("IpIntervals", ("laplace", "bootstrap"))
+IpBridging = _choices("IpBridging", ("title", "none"))
 
 
 @app.command("idealpoints")
