@@ -194,6 +194,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     try:
         with _Steps(progress, steps_total) as steps, \
                 contextlib.closing(duckdb.connect(str(tmp))) as con:
+            con.execute("SET enable_progress_bar = false")  # ours is shown instead
             steps.say("verifying UNGA files")
             files = {n: _files(get_source(n), mirror) for n in ("unga_long", "unga_pkg",
                                                                  "unga_wide")}
