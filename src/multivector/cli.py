@@ -97,6 +97,10 @@ def parse_years(text: str) -> tuple[int, int]:
 
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+CountryArg = Annotated[str, typer.Argument(help="ISO3 code (KAZ) or name.")]
+YearsOpt = Annotated[str, typer.Option(help="Year range, e.g. 1992-2024 (sessions opened "
+                                            "in these years).")]
+PolesOpt = Annotated[str, typer.Option(help="Pole set: core, wide or a TOML file.")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 
 
@@ -200,9 +204,9 @@ def poles_show(
 @app.command("report")
 @_friendly
 def report(
-    country: Annotated[str, typer.Argument(help="ISO3 code (KAZ) or name.")],
-    years: Annotated[str, typer.Option(help="Year range, e.g. 1992-2024.")] = "1992-2024",
-    poles: Annotated[str, typer.Option(help="Pole set: core, wide or a TOML file.")] = "core",
+    country: CountryArg,
+    years: YearsOpt = "1992-2024",
+    poles: PolesOpt = "core",
     out: Annotated[Path | None, typer.Option("--out", "-o",
                                              help="HTML file (default: <ISO3>.html).")] = None,
 ) -> None:
@@ -252,10 +256,9 @@ ByOpt = Annotated[Period, typer.Option("--by", help="Period: Voeten's session or
 @app.command("alignment")
 @_friendly
 def alignment(
-    country: Annotated[str, typer.Argument(help="ISO3 code or name.")],
-    years: Annotated[str, typer.Option(help="Year range (sessions opened in these years).")]
-    = "1992-2024",
-    poles: Annotated[str, typer.Option(help="Pole set: core, wide or a TOML file.")] = "core",
+    country: CountryArg,
+    years: YearsOpt = "1992-2024",
+    poles: PolesOpt = "core",
     measure: Annotated[Measure, typer.Option(help="Similarity measure.")] = Measure.agreement,
     bloc: Annotated[BlocRule, typer.Option(help="Bloc pole: mean over members, or majority "
                                                 "position.")] = BlocRule.mean,
@@ -377,9 +380,9 @@ def dyads(
 @app.command("trade")
 @_friendly
 def trade(
-    country: Annotated[str, typer.Argument(help="ISO3 code or name.")],
-    years: Annotated[str, typer.Option(help="Year range.")] = "1992-2024",
-    poles: Annotated[str, typer.Option(help="Pole set.")] = "core",
+    country: CountryArg,
+    years: YearsOpt = "1992-2024",
+    poles: PolesOpt = "core",
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """Exports and imports of a state by pole and year (IMF DOTS, as reported)."""
