@@ -590,7 +590,7 @@ class DynamicIdealPoints:
         ip["year"] = (ip["session"].map(rollcalls.groupby("session")["year"].min())
                       if "year" in rollcalls else ip["session"] + 1945).astype(int)
         ip["theta"] = theta
-        ip["se"] = self._laplace_se(x, d) if self.intervals else np.nan
+        ip["se"] = self._laplace_se(x, d) if self.intervals == "laplace" else np.nan
         z = special.ndtri(0.5 + self.level / 2)
         if self.intervals == "laplace":
             ip["lo"], ip["hi"] = theta - z * ip["se"], theta + z * ip["se"]
