@@ -93,18 +93,6 @@ def _session_range(years: tuple[int, int]) -> tuple[int, int]:
     return years[0] - 1945, years[1] - 1945
 
 
-def load_unga(con: duckdb.DuckDBPyConnection, iso3s: list[str],
-              sessions: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Roll calls of the sessions and the votes of the given states (I/O only)."""
-    rc = con.execute("SELECT rcid, session, year FROM unga_rollcalls "
-                     "WHERE session BETWEEN ? AND ?", list(sessions)).df()
-    votes = con.execute(
-        "SELECT v.rcid, v.iso3, v.vote FROM unga_votes v JOIN unga_rollcalls r USING (rcid) "
-        "WHERE r.session BETWEEN ? AND ? AND v.iso3 IN (SELECT unnest(?))",
-        [*sessions, iso3s]).df()
-    return rc, votes
-
-
 @dataclass(frozen=True)
 class UngaOptions:
     """The analyst's choices for the UNGA channel (defaults documented in docs/methods.md)."""
