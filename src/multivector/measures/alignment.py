@@ -51,7 +51,9 @@ def _majority(codes: np.ndarray) -> np.ndarray:
 def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
                    membership: pd.DataFrame, pole_ids: list[str] | None = None,
                    measure: str = "agreement", by: str = "session", bloc: str = "mean",
-                   n_boot: int = 0, level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+                   n_boot: int = 0, level: float = 0.95, seed: int = 0,
+                   keep_replicates: bool = False
+                   ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Alignment of ``focal`` with each pole per period, with bootstrap intervals.
 
     Parameters
@@ -79,6 +81,9 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
         Coverage of the percentile interval.
     seed : int
         Seed of the bootstrap.
+    keep_replicates : bool
+        Also return the bootstrap replicates, so that measures built on the alignment (the
+        balance index) can carry the same resamples through.
 
     Returns
     -------
@@ -87,6 +92,9 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
         ``by="year"`` the session is missing. ``n_votes`` is the number of roll calls both
         cast a vote on (for ``bloc="mean"``, averaged over members); ``n_members`` the members
         that count.
+    pandas.DataFrame
+        With ``keep_replicates``: ``pole, year, replicate, value``; replicate *b* of every pole
+        in a period comes from the same resample of roll calls.
     """
     if bloc not in ("mean", "majority"):
         raise ValueError(f"bloc must be 'mean' or 'majority', got {bloc!r}")
@@ -96,7 +104,7 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
     v = votes[votes["vote"].isin(CATEGORIES)].merge(rollcalls[["rcid", by]], on="rcid")
     rng = np.random.default_rng(seed)
     alpha = (1 - level) / 2
-    rows = []
+    rows, rep_frames = [], []
     for period, grp in v.groupby(by, sort=True):
         year = int(period) + 1945 if by == "session" else int(period)
         f = grp[grp["iso3"] == focal]
@@ -147,6 +155,10 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
                 lo = hi = np.nan
                 if n_boot > 0:
                     reps = np.nanmean(boot_k[cols], axis=0)
+                    if keep_replicates:
+                        rep_frames.append(pd.DataFrame({"pole": pole, "year": year,
+                                                        "replicate": np.arange(n_boot),
+                                                        "value": reps}))
                     reps = reps[np.isfinite(reps)]
                     if len(reps):
                         lo, hi = np.quantile(reps, [alpha, 1 - alpha])
@@ -161,8 +173,13 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
     out = pd.DataFrame(rows, columns=COLUMNS)
     out["session"] = out["session"].astype("Int16")
     order = {p: i for i, p in enumerate(pole_ids)}
-    return out.sort_values(["pole", "year"], key=lambda s: s.map(order) if s.name == "pole"
-                           else s).reset_index(drop=True)
+    out = out.sort_values(["pole", "year"], key=lambda s: s.map(order) if s.name == "pole"
+                          else s).reset_index(drop=True)
+    if keep_replicates:
+        reps = (pd.concat(rep_frames, ignore_index=True) if rep_frames else
+                pd.DataFrame(columns=["pole", "year", "replicate", "value"]))
+        return out, reps
+    return out
 
 
 def idealpoint_distance(points: pd.DataFrame, focal: str, membership: pd.DataFrame,

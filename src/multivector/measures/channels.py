@@ -1,0 +1,186 @@
+"""Shares of a focal state's engagement by pole, for any dyadic channel: pure functions.
+
+``METHODS.md``: for a focal state, channel and year, ``s_p = v_p / sum_q v_q`` over the poles
+*p* and the rest of the world. How a pole's value ``v_p`` is formed from its members depends on
+the channel and is stated with it (:data:`CHANNELS`):
+
+``sum``
+    volumes add up: a bloc's value is the sum over its members (exports to the EU are the
+    exports to its member states). The rest of the world is the focal state's total minus the
+    poles, so unallocated amounts count in the rest of the world.
+``mean``
+    ties do not add up: a bloc counts as one partner, with the mean of the focal state's ties
+    to its members (an alliance with every EU member is one tie of full strength with the EU,
+    not 27). Every other state is one partner too, so the rest of the world is the sum of the
+    ties to states in no pole.
+
+The focal state is never its own partner: it is dropped from any bloc it belongs to, and a
+pole that is the focal state itself (the United States seen from Washington) gets no value and
+the flag ``self``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+REST = "Rest of world"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """How a channel's dyadic values become shares by pole."""
+
+    name: str
+    title: str
+    unit: str
+    aggregate: str  # "sum" or "mean"
+    source: str
+    description: str
+
+
+CHANNELS: dict[str, Channel] = {c.name: c for c in (
+    Channel("exports", "Exports by buyer", "US$ million", "sum", "IMF DOTS (COW Trade before "
+            "1960)", "the focal state's exports to each partner, FOB, as it reports them; the "
+            "partner's mirror figure where its own is missing"),
+    Channel("imports", "Imports by supplier", "US$ million", "sum", "IMF DOTS (COW Trade "
+            "before 1960)", "the focal state's imports from each partner, CIF, as it reports "
+            "them; the partner's mirror figure where its own is missing"),
+    Channel("security", "Alliance ties", "tie strength", "mean", "ATOP 5",
+            "strength of the strongest alliance obligation with each partner in force that "
+            "year (defence or offence 1, neutrality or non-aggression 0.5, consultation "
+            "0.25)"),
+    Channel("igo", "Shared IGO memberships", "shared IGOs", "mean", "COW IGO 3",
+            "number of intergovernmental organisations in which both are full members"),
+    Channel("formats", "Shared regional formats", "shared formats", "mean",
+            "multivector formats table", "number of the post-2010 formats of the maintained "
+            "table (EAEU, CSTO, SCO, CIS, OTS, CICA, BRICS, C5+1...) both belong to"),
+)}
+
+
+def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
+                totals: pd.DataFrame | None = None,
+                flag_col: str | None = None) -> pd.DataFrame:
+    """Values and shares of each focal state's engagement by pole and year.
+
+    Parameters
+    ----------
+    dyads : pandas.DataFrame
+        ``iso3, partner, year, value`` (plus ``flag_col`` if given): the focal state's
+        engagement with each partner. For ``mean`` channels a partner without a row has a tie
+        of zero.
+    membership : pandas.DataFrame
+        ``pole, iso3, year`` (:meth:`multivector.poles.PoleSet.membership`).
+    aggregate : {"sum", "mean"}
+        How a bloc's members combine (see the module docstring).
+    totals : pandas.DataFrame, optional
+        ``iso3, year, total`` for ``sum`` channels (e.g. exports to the World); by default the
+        sum over partners. Years of a focal state without a total are absent.
+    flag_col : str, optional
+        A column of per-dyad flags (``mirror``, ``discrepant``) carried to the pole rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, pole, year, value, share, total, n_members, flag`` with one row per focal
+        state, year and pole, plus ``Rest of world``; ``share`` sums to one over the rows of a
+        focal state and year. ``flag``: ``not reported`` (no member appears among the partners
+        of a ``sum`` channel: no value, not a zero), ``self``, or the dyad flags found among
+        the members.
+    """
+    if aggregate not in ("sum", "mean"):
+        raise ValueError(f"aggregate must be 'sum' or 'mean', not {aggregate!r}")
+    d = dyads[dyads["iso3"] != dyads["partner"]]
+    keys = ["iso3", "year"]
+    if totals is None:
+        totals = d.groupby(keys, as_index=False)["value"].sum().rename(columns={"value": "total"})
+    poles = list(dict.fromkeys(membership["pole"]))
+    focal = totals[keys].drop_duplicates()
+    # every pole member for every focal state-year, except the focal state itself
+    mem = focal.merge(membership.rename(columns={"iso3": "partner"}), on="year")
+    is_self_pole = (mem.assign(_self=mem["partner"] == mem["iso3"])
+                    .groupby([*keys, "pole"])["_self"].transform("all"))
+    self_poles = mem.loc[is_self_pole, [*keys, "pole"]].drop_duplicates()
+    mem = mem[mem["partner"] != mem["iso3"]]
+    cols = ["value"] + ([flag_col] if flag_col else [])
+    mem = mem.merge(d[[*keys, "partner", *cols]], on=[*keys, "partner"], how="left")
+    grp = mem.groupby([*keys, "pole"], sort=False)
+    agg = grp.agg(n_members=("partner", "nunique"), n_found=("value", "count"),
+                  value=("value", "sum")).reset_index()
+    if aggregate == "mean":
+        agg["value"] = agg["value"] / agg["n_members"]
+        agg["flag"] = ""
+    else:
+        agg["flag"] = np.where(agg["n_found"] == 0, "not reported", "")
+        agg.loc[agg["n_found"] == 0, "value"] = np.nan
+    if flag_col:
+        fl = (mem[mem[flag_col].fillna("") != ""].groupby([*keys, "pole"])[flag_col]
+              .agg(lambda s: ";".join(sorted(set(s)))).rename("_f"))
+        agg = agg.join(fl, on=[*keys, "pole"])
+        agg["flag"] = _join_flags(agg["flag"], agg["_f"])
+        agg = agg.drop(columns="_f")
+    grid = focal.merge(pd.DataFrame({"pole": poles}), how="cross")
+    out = grid.merge(agg.drop(columns="n_found"), on=[*keys, "pole"], how="left")
+    out["n_members"] = out["n_members"].fillna(0).astype(int)
+    if len(self_poles):
+        out = out.merge(self_poles.assign(_self=True), on=[*keys, "pole"], how="left")
+        selfp = out["_self"].eq(True)
+        out.loc[selfp, "value"] = np.nan
+        out.loc[selfp, "flag"] = "self"
+        out = out.drop(columns="_self")
+    out["flag"] = out["flag"].fillna("")
+    # rest of the world
+    if aggregate == "sum":
+        in_poles = out.groupby(keys, as_index=False)["value"].sum()
+        rest = totals.merge(in_poles, on=keys, how="left")
+        rest["value"] = (rest["total"] - rest["value"].fillna(0.0)).clip(lower=0.0)
+    else:
+        member_partners = mem[[*keys, "partner"]].drop_duplicates().assign(_in=True)
+        others = d.merge(member_partners, on=[*keys, "partner"], how="left")
+        others = others[others["_in"].isna()]
+        rest = focal.merge(others.groupby(keys, as_index=False)["value"].sum(), on=keys,
+                           how="left")
+        rest["value"] = rest["value"].fillna(0.0)
+    rest = rest.assign(pole=REST, n_members=0, flag="")[[*keys, "pole", "value", "n_members",
+                                                         "flag"]]
+    out = pd.concat([out, rest], ignore_index=True)
+    denom = out.groupby(keys)["value"].transform("sum")
+    if aggregate == "sum":
+        out = out.merge(totals[[*keys, "total"]], on=keys, how="left")
+        denom = out["total"].where(out["total"] > 0)
+    else:
+        out["total"] = denom
+    out["share"] = out["value"] / denom.where(denom > 0)
+    order = {p: i for i, p in enumerate([*poles, REST])}
+    out = out.assign(_o=out["pole"].map(order)).sort_values([*keys, "_o"], kind="stable")
+    cols = ["iso3", "pole", "year", "value", "share", "total", "n_members", "flag"]
+    return out[cols].reset_index(drop=True)
+
+
+def _join_flags(a: pd.Series, b: pd.Series) -> pd.Series:
+    a, b = a.fillna(""), b.fillna("")
+    return pd.Series(np.where((a != "") & (b != ""), a + ";" + b, a + b), index=a.index)
+
+
+def alliance_strength(frame: pd.DataFrame, weights: dict[str, float] | None = None
+                      ) -> pd.Series:
+    """Strength of the strongest alliance obligation of each dyad-year.
+
+    Leeds et al. (2002, *International Interactions* 28(3)) code five obligations in ATOP;
+    the default weights order them by commitment: defence and offence 1, neutrality and
+    non-aggression 0.5, consultation 0.25 (COW's entente counts as consultation).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        0/1 columns named after the obligations present (``defense, offense, neutrality,
+        nonaggression, consultation, entente``).
+    weights : dict, optional
+        Weight per obligation; overrides the defaults.
+    """
+    w = {"defense": 1.0, "offense": 1.0, "neutrality": 0.5, "nonaggression": 0.5,
+         "consultation": 0.25, "entente": 0.25, **(weights or {})}
+    cols = [c for c in w if c in frame.columns]
+    return pd.concat([frame[c].fillna(0).astype(float) * w[c] for c in cols], axis=1).max(axis=1)
