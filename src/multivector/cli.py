@@ -377,25 +377,205 @@ def dyads(
     emit(frame, fmt, out, title="dyads")
 
 
+TradeBy = _choices("TradeBy", ("pole", "partner"))
+
+
 @app.command("trade")
 @_friendly
 def trade(
     country: CountryArg,
     years: YearsOpt = "1992-2024",
     poles: PolesOpt = "core",
+    by: Annotated[TradeBy, typer.Option(
+        "--by", help="pole: shares by pole as reported; partner: every partner with the "
+                     "partner's mirror figure, the gap and its flag.")] = TradeBy.pole,
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
-    """Exports and imports of a state by pole and year (IMF DOTS, as reported)."""
+    """Exports and imports of a state by pole, or by partner with mirror figures (IMF DOTS)."""
+    from multivector import panel, profile, states, warehouse
     from multivector import poles as poles_mod
-    from multivector import profile, states, warehouse
 
     iso3 = states.validate_iso3(country)
+    span = parse_years(years)
     warehouse.ensure()
     with warehouse.connect() as con:
-        frame = profile.trade_by_pole(con, iso3, parse_years(years),
-                                      poles_mod.load_pole_set(poles))
+        if by is TradeBy.partner:
+            flows, _ = panel.trade_flows(con, span, [iso3])
+            frame = flows.sort_values(["flow", "year", "value_usd_m"],
+                                      ascending=[True, True, False]).reset_index(drop=True)
+            emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, mirror, gap)")
+            return
+        frame = profile.trade_by_pole(con, iso3, span, poles_mod.load_pole_set(poles))
     frame.insert(0, "iso3", iso3)
     emit(frame, fmt, out, title=f"{iso3}: trade by pole")
+
+
+Channel = _choices("Channel", ("exports", "imports", "unga", "security", "igo", "formats",
+                               "minerals"))
+
+
+@app.command("shares")
+@_friendly
+def shares(
+    country: CountryArg,
+    channel: Annotated[Channel, typer.Option(help="Channel of engagement.")] = Channel.exports,
+    years: YearsOpt = "1992-2024",
+    poles: PolesOpt = "core",
+    measure: Annotated[Measure, typer.Option(help="UNGA measure (channel unga).")]
+    = Measure.agreement,
+    alliances: Annotated[str, typer.Option(help="Alliance data for the security channel: "
+                                                "atop or cow.")] = "atop",
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """A state's engagement by pole per year in one channel: value and share.
+
+    Shares sum to one over the poles and the rest of the world (unga: over the poles, since an
+    affinity is not a volume). Flags: 'not reported' (no value, not a zero), 'self' (the pole
+    is the state itself), 'mirror N%' / 'discrepant N%' (share of a pole's trade taken from
+    partner reports, or where the two reports differ by more than 25%).
+    """
+    from multivector import panel, states, warehouse
+    from multivector import poles as poles_mod
+
+    iso3 = states.validate_iso3(country)
+    span = parse_years(years)
+    if alliances not in ("atop", "cow"):
+        raise MultivectorError(f"--alliances must be atop or cow, got {alliances!r}")
+    ps = poles_mod.load_pole_set(poles)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        if channel is Channel.minerals:
+            prod = panel.mineral_production(con, span)
+            frame = panel.mineral_pole_shares(prod, ps.membership(range(span[0], span[1] + 1)),
+                                              [iso3])
+            frame = frame[["iso3", "channel", "mineral", "unit", "pole", "year", "value",
+                           "share", "flag"]]
+        else:
+            frame = panel.channel_shares(con, channel.value, ps, span, [iso3],
+                                         panel.UngaChannel(measure=measure.value),
+                                         alliance_source=alliances)
+            frame = frame[["iso3", "channel", "pole", "year", "value", "share", "flag"]]
+    if frame.empty:
+        raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}")
+    emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: {channel.value} by pole")
+
+
+Side = _choices("Side", ("exports", "imports"))
+
+
+@app.command("concentration")
+@_friendly
+def concentration(
+    country: CountryArg,
+    side: Annotated[Side, typer.Option(help="exports: concentration over buyers; imports: "
+                                            "over suppliers.")] = Side.exports,
+    years: YearsOpt = "1992-2024",
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """Concentration of a state's trade over partners per year: HHI, normalised HHI, top-1 and
+    top-3 shares, number of partners that make up 80%."""
+    from multivector import panel, states, warehouse
+
+    iso3 = states.validate_iso3(country)
+    span = parse_years(years)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        frame = panel.concentration(con, span, [iso3], side.value)
+    if frame.empty:
+        raise MultivectorError(f"no trade data for {iso3} in {span[0]}-{span[1]}")
+    emit(frame, fmt, out, title=f"{iso3}: concentration of {side.value}")
+
+
+@app.command("minerals")
+@_friendly
+def minerals(
+    country: CountryArg,
+    years: YearsOpt = "1992-2024",
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """A state's production of each mineral: share of world production and rank per year."""
+    from multivector import panel, states, warehouse
+
+    iso3 = states.validate_iso3(country)
+    span = parse_years(years)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        prod = panel.mineral_production(con, span)
+    frame = prod[(prod["iso3"] == iso3) & (prod["value"] > 0)].sort_values(["mineral", "year"])
+    if frame.empty:
+        raise MultivectorError(f"no mineral production recorded for {iso3} in "
+                               f"{span[0]}-{span[1]}")
+    emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: mineral production")
+
+
+@app.command("power")
+@_friendly
+def power(
+    year: Annotated[int, typer.Option(help="Year.")] = 2020,
+    peers: Annotated[str | None, typer.Option(
+        help="Peer set: middle, central_asia, mikta, g20, a TOML file, or ISO3 codes "
+             "separated by commas. Adds rank_in_peers; only peers are listed.")] = None,
+    weights: Annotated[str | None, typer.Option(
+        help="Component weights, e.g. 'gdp=2,vote_breadth=0.5' (default: equal).")] = None,
+    pillar: Annotated[float, typer.Option(help="Weight of position (reach: 1 - it).")] = 0.5,
+    draws: Annotated[int, typer.Option(help="Random weight draws for rank ranges "
+                                            "(0: none).")] = 200,
+    components: Annotated[bool, typer.Option(help="List the raw components instead.")]
+    = False,
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """The middle-power index of every state in a year: position, reach, index, rank and the
+    power gap (reach beyond what position predicts), with rank ranges under random weights."""
+    from multivector import panel, warehouse
+    from multivector import peers as peers_mod
+    from multivector.measures import power as power_mod
+
+    w = _parse_weights(weights)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        comp = panel.power_components(con, (year, year))
+    if comp.empty:
+        raise MultivectorError(f"no power components for {year}")
+    peer = peers_mod.load_peer_set(peers) if peers else None
+    if components:
+        frame = comp if peer is None else comp[comp["iso3"].isin(peer.members)]
+        emit(frame.reset_index(drop=True), fmt, out, title=f"power components, {year}")
+        return
+    idx = power_mod.power_index(comp, w, pillar)
+    if idx.empty:
+        raise MultivectorError(f"no state has components of both pillars in {year}")
+    if draws > 0:
+        sens = power_mod.rank_sensitivity(comp, draws=draws, seed=year)
+        idx = idx.merge(sens.drop(columns="rank"), on=["iso3", "year"], how="left")
+    if peer is not None:
+        idx = idx[idx["iso3"].isin(peer.members)].copy()
+        idx["rank_in_peers"] = idx["index"].rank(ascending=False, method="min").astype(int)
+        missing = sorted(set(peer.members) - set(idx["iso3"]))
+        if missing:
+            err.print(f"[yellow]note:[/] no index for {', '.join(missing)} in {year} "
+                      "(components missing)")
+    emit(idx.reset_index(drop=True), fmt, out, title=f"middle-power index, {year}")
+
+
+def _parse_weights(text: str | None) -> dict[str, float] | None:
+    if not text:
+        return None
+    from multivector.measures.power import POSITION, REACH
+
+    out = {}
+    for part in text.split(","):
+        name, _, val = part.partition("=")
+        name = name.strip()
+        if name not in (*POSITION, *REACH):
+            raise MultivectorError(f"--weights: unknown component {name!r}; known: "
+                                   f"{', '.join((*POSITION, *REACH))}")
+        try:
+            out[name] = float(val)
+        except ValueError:
+            raise MultivectorError(f"--weights: {part!r} is not name=number") from None
+        if out[name] < 0:
+            raise MultivectorError(f"--weights: {name} must not be negative")
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

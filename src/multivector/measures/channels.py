@@ -79,7 +79,8 @@ def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
         ``iso3, year, total`` for ``sum`` channels (e.g. exports to the World); by default the
         sum over partners. Years of a focal state without a total are absent.
     flag_col : str, optional
-        A column of per-dyad flags (``mirror``, ``discrepant``) carried to the pole rows.
+        A column of per-dyad flags (``mirror``, ``discrepant``) carried to the pole rows with
+        the share of the pole's value they cover (``mirror 12%``).
 
     Returns
     -------
@@ -88,7 +89,7 @@ def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
         state, year and pole, plus ``Rest of world``; ``share`` sums to one over the rows of a
         focal state and year. ``flag``: ``not reported`` (no member appears among the partners
         of a ``sum`` channel: no value, not a zero), ``self``, or the dyad flags found among
-        the members.
+        the members with the share of the value they cover (``discrepant 40%``).
     """
     if aggregate not in ("sum", "mean"):
         raise ValueError(f"aggregate must be 'sum' or 'mean', not {aggregate!r}")
@@ -116,9 +117,7 @@ def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
         agg["flag"] = np.where(agg["n_found"] == 0, "not reported", "")
         agg.loc[agg["n_found"] == 0, "value"] = np.nan
     if flag_col:
-        fl = (mem[mem[flag_col].fillna("") != ""].groupby([*keys, "pole"])[flag_col]
-              .agg(lambda s: ";".join(sorted(set(s)))).rename("_f"))
-        agg = agg.join(fl, on=[*keys, "pole"])
+        agg = agg.join(_flag_shares(mem, [*keys, "pole"], flag_col), on=[*keys, "pole"])
         agg["flag"] = _join_flags(agg["flag"], agg["_f"])
         agg = agg.drop(columns="_f")
     grid = focal.merge(pd.DataFrame({"pole": poles}), how="cross")
@@ -157,6 +156,25 @@ def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
     out = out.assign(_o=out["pole"].map(order)).sort_values([*keys, "_o"], kind="stable")
     cols = ["iso3", "pole", "year", "value", "share", "total", "n_members", "flag"]
     return out[cols].reset_index(drop=True)
+
+
+def _flag_shares(mem: pd.DataFrame, keys: list[str], flag_col: str) -> pd.Series:
+    """Per group, each dyad flag with the share of the group's value it covers.
+
+    ``mirror 12%`` says 12% of the pole's value comes from dyads flagged ``mirror``; a flag
+    covering less than 0.5% of the value is left out (it would not change the share).
+    """
+    f = mem[mem[flag_col].fillna("") != ""]
+    if f.empty:
+        return pd.Series(dtype=object, name="_f")
+    tot = mem.groupby(keys)["value"].sum()
+    parts = f.assign(_flag=f[flag_col].str.split(";")).explode("_flag")
+    by = parts.groupby([*keys, "_flag"])["value"].sum().reset_index()
+    by = by.join(tot.rename("_tot"), on=keys)
+    by["_pct"] = np.where(by["_tot"] > 0, 100 * by["value"] / by["_tot"], np.nan)
+    by = by[by["_pct"] >= 0.5].sort_values([*keys, "_flag"])
+    by["_txt"] = by["_flag"] + " " + by["_pct"].round().astype(int).astype(str) + "%"
+    return by.groupby(keys)["_txt"].agg(";".join).rename("_f")
 
 
 def _join_flags(a: pd.Series, b: pd.Series) -> pd.Series:

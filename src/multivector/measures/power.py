@@ -12,9 +12,11 @@ position (resources)
     1972).
 reach (engagement)
     ``igo`` full IGO memberships (COW IGO 3; Pevehouse et al. 2020), ``allies`` states with an
-    ATOP alliance obligation (Leeds et al. 2002), ``trade_partners`` partners with recorded
-    trade (IMF DOTS), ``vote_breadth`` states whose UNGA agreement with the state is at least
-    0.8 in the session opening that year (Voeten's data).
+    ATOP alliance obligation (Leeds et al. 2002), ``trade_reach`` states for which the state is
+    at least 1% of their total trade (IMF DOTS: how many economies depend on it, not how many
+    it trades with, which is nearly every state for nearly every state), ``vote_breadth``
+    states whose UNGA agreement with the state is at least 0.8 in the session opening that
+    year (Voeten's data).
 
 Each component is scaled 0-100 by the year's maximum over states (as the Lowy index does), the
 pillar score is the weighted mean of its available components, and the index is the weighted
@@ -29,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 POSITION = ("gdp", "population", "milex", "cinc")
-REACH = ("igo", "allies", "trade_partners", "vote_breadth")
+REACH = ("igo", "allies", "trade_reach", "vote_breadth")
 DEFAULT_WEIGHTS: dict[str, float] = {c: 1.0 for c in (*POSITION, *REACH)}
 DEFAULT_PILLAR = 0.5  # weight of position; reach gets the rest
 

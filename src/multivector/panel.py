@@ -1,0 +1,565 @@
+"""State-year panels of every channel, read from the warehouse: the I/O edge of the measures.
+
+Each function reads what one channel needs from the warehouse for a range of years and a set of
+focal states (all states when ``focal`` is None), and hands it to the pure functions of
+:mod:`multivector.measures`. The unit of analysis is the focal state-year; every channel ends
+in the same long frame of shares by pole,
+``iso3, channel, pole, year, value, share, total, n_members, flag``.
+
+Channels (``CHANNELS``; definitions in ``docs/methods.md``):
+
+``unga``
+    Alignment with each pole in the General Assembly session opened that year, turned into an
+    affinity in [0, 1] (:func:`multivector.measures.balance.affinity`); shares are over the
+    poles only (an affinity is not a volume that a rest of the world could take).
+``exports``, ``imports``
+    IMF DOTS as the focal state reports it, with the partner's mirror figure where the focal
+    state's own is missing (1960-2020); COW Trade v4.0 before 1960 (1946-1959).
+``security``
+    Strength of the strongest ATOP 5 alliance obligation with each partner (to 2018).
+``igo``
+    Intergovernmental organisations both states are full members of (COW IGO v3, to 2014).
+``formats``
+    Regional formats of the maintained table both states belong to (1991 onwards).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from multivector.measures import balance as balance_mod
+from multivector.measures import channels as ch
+from multivector.measures import trade as trade_mod
+from multivector.poles import PoleSet
+
+SHARE_COLUMNS = ["iso3", "channel", "pole", "year", "value", "share", "total", "n_members",
+                 "flag"]
+DOTS_FIRST_YEAR = 1960
+
+
+@dataclass(frozen=True)
+class UngaChannel:
+    """How the UNGA channel turns votes into shares (the analyst's choices)."""
+
+    measure: str = "agreement"
+    issue: str | None = None
+    important_only: bool = False
+    amendments: bool = True
+    paragraphs: bool = True
+    idealpoint_scale: float | None = None  # default: sd of all ideal points
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE "
+                            "table_name = ?", [name]).fetchone()[0])
+
+
+def _focal_clause(focal: list[str] | None, *cols: str) -> tuple[str, list]:
+    if focal is None:
+        return "", []
+    ors = " OR ".join(f"{c} IN (SELECT unnest(?))" for c in cols)
+    return f" AND ({ors})", [list(focal)] * len(cols)
+
+
+def _empty_shares() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c in ("value", "share", "total")
+                                      else "object") for c in SHARE_COLUMNS})
+
+
+# --------------------------------------------------------------------------------------- trade
+def dots_rows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+              focal: list[str] | None = None) -> pd.DataFrame:
+    """DOTS rows needed for the focal states' flows: their own reports and their partners'."""
+    clause, params = _focal_clause(focal, "reporter", "partner")
+    return con.execute(
+        "SELECT reporter, reporter_kind, partner, partner_label, partner_kind, year, flow, "
+        f"value_usd_m FROM trade WHERE year BETWEEN ? AND ?{clause}",
+        [*years, *params]).df()
+
+
+def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                focal: list[str] | None = None, cif_fob: float = trade_mod.CIF_FOB,
+                threshold: float = trade_mod.DISCREPANCY) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Partner flows (mirror-filled, flagged) and totals of the focal states.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        :func:`multivector.measures.trade.partner_flows` plus a ``source`` column, and
+        :func:`multivector.measures.trade.trade_totals` (``iso3, year, flow, total_usd_m,
+        total_flag``). DOTS from 1960; COW Trade v4.0 for the years before (its dyadic figures
+        are already reconciled from both sides, so no mirror rule applies and no flag is set).
+    """
+    frames, totals = [], []
+    if years[1] >= DOTS_FIRST_YEAR:
+        span = (max(years[0], DOTS_FIRST_YEAR), years[1])
+        raw = dots_rows(con, span, focal)
+        fl = trade_mod.partner_flows(raw, focal, cif_fob, threshold)
+        own = raw if focal is None else raw[raw["reporter"].isin(focal)]
+        tot = trade_mod.trade_totals(own, fl)
+        frames.append(fl.assign(source="dots"))
+        totals.append(tot.assign(source="dots"))
+    if years[0] < DOTS_FIRST_YEAR and _table_exists(con, "trade_cow"):
+        span = (years[0], min(years[1], DOTS_FIRST_YEAR - 1))
+        fl, tot = cow_trade_flows(con, span, focal)
+        frames.append(fl)
+        totals.append(tot)
+    if not frames:
+        raise ValueError(f"no trade data source covers {years[0]}-{years[1]}")
+    return (pd.concat(frames, ignore_index=True), pd.concat(totals, ignore_index=True))
+
+
+def cow_trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                    focal: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Exports and imports by partner from COW Trade v4.0 (dyadic, directed as imports)."""
+    clause, params = _focal_clause(focal, "importer", "exporter")
+    raw = con.execute("SELECT importer, exporter, year, value_usd_m FROM trade_cow WHERE "
+                      f"year BETWEEN ? AND ? AND value_usd_m IS NOT NULL{clause}",
+                      [*years, *params]).df()
+    imp = raw.rename(columns={"importer": "iso3", "exporter": "partner"}).assign(flow="imports")
+    exp = raw.rename(columns={"exporter": "iso3", "importer": "partner"}).assign(flow="exports")
+    fl = pd.concat([imp, exp], ignore_index=True)
+    if focal is not None:
+        fl = fl[fl["iso3"].isin(focal)]
+    fl = fl.assign(reported_usd_m=fl["value_usd_m"], mirror_usd_m=np.nan, gap=np.nan, flag="",
+                   source="cow")
+    tot = (fl.groupby(["iso3", "year", "flow"], as_index=False)["value_usd_m"].sum()
+           .rename(columns={"value_usd_m": "total_usd_m"}))
+    tot = tot.assign(total_flag="partner sum", source="cow")
+    cols = ["iso3", "partner", "year", "flow", "value_usd_m", "reported_usd_m", "mirror_usd_m",
+            "gap", "flag", "source"]
+    return fl[cols], tot
+
+
+def trade_shares(flows: pd.DataFrame, totals: pd.DataFrame, flow: str,
+                 membership: pd.DataFrame) -> pd.DataFrame:
+    """Shares of ``flow`` (exports or imports) by pole from :func:`trade_flows`' output."""
+    d = flows[flows["flow"] == flow].rename(columns={"value_usd_m": "value"})
+    t = totals[totals["flow"] == flow].rename(columns={"total_usd_m": "total"})
+    out = ch.pole_shares(d[["iso3", "partner", "year", "value", "flag"]], membership, "sum",
+                         t[["iso3", "year", "total"]], flag_col="flag")
+    return out.assign(channel=flow)[SHARE_COLUMNS]
+
+
+# ------------------------------------------------------------------------------- mean channels
+def alliance_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                   focal: list[str] | None = None, source: str = "atop",
+                   weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """``iso3, partner, year, value``: strength of the strongest obligation of each dyad-year."""
+    clause, params = _focal_clause(focal, "iso3_a")
+    raw = con.execute("SELECT iso3_a AS iso3, iso3_b AS partner, year, defense, offense, "
+                      "neutrality, nonaggression, consultation FROM alliances WHERE source = ? "
+                      f"AND year BETWEEN ? AND ?{clause}", [source, *years, *params]).df()
+    raw["value"] = ch.alliance_strength(raw, weights) if len(raw) else pd.Series(dtype=float)
+    return (raw.groupby(["iso3", "partner", "year"], as_index=False)["value"].max())
+
+
+def igo_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+              focal: list[str] | None = None) -> pd.DataFrame:
+    """``iso3, partner, year, value``: IGOs both are full members of (COW IGO v3)."""
+    clause, params = _focal_clause(focal, "iso3_a")
+    return con.execute("SELECT iso3_a AS iso3, iso3_b AS partner, year, "
+                       "CAST(shared_igos AS DOUBLE) AS value FROM igo_dyads WHERE year BETWEEN "
+                       f"? AND ? AND shared_igos IS NOT NULL{clause}", [*years, *params]).df()
+
+
+def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None) -> pd.DataFrame:
+    """``iso3, partner, year, value``: formats of the maintained table both belong to.
+
+    Parameters
+    ----------
+    membership : pandas.DataFrame
+        ``format, iso3, year`` (:func:`multivector.formats.membership`).
+    """
+    m = membership[["format", "iso3", "year"]].drop_duplicates()
+    left = m if focal is None else m[m["iso3"].isin(focal)]
+    pairs = left.merge(m.rename(columns={"iso3": "partner"}), on=["format", "year"])
+    pairs = pairs[pairs["iso3"] != pairs["partner"]]
+    return (pairs.groupby(["iso3", "partner", "year"], as_index=False)["format"].size()
+            .rename(columns={"size": "value"}).astype({"value": "float64"}))
+
+
+def mean_shares(dyads: pd.DataFrame, membership: pd.DataFrame, channel: str) -> pd.DataFrame:
+    """Shares by pole of a ``mean`` channel (a bloc counts as one partner)."""
+    if dyads.empty:
+        return _empty_shares()
+    out = ch.pole_shares(dyads, membership, "mean")
+    return out.assign(channel=channel)[SHARE_COLUMNS]
+
+
+# ---------------------------------------------------------------------------------------- unga
+def unga_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+               options: UngaChannel | None = None) -> pd.DataFrame:
+    """The chosen UNGA measure for every pair of states and session opened in ``years``.
+
+    Returns ``iso3, partner, year, value, n_votes`` with both orders of every pair and
+    ``year`` the year the session opened.
+    """
+    from multivector.measures import similarity
+    from multivector.profile import load_rollcalls, load_votes
+
+    o = options or UngaChannel()
+    rc = similarity.subset_rollcalls(load_rollcalls(con, years), o.issue, o.important_only,
+                                     o.amendments, o.paragraphs)
+    votes = load_votes(con, rc["rcid"])
+    d = similarity.all_dyads(votes, rc, [o.measure])
+    d = d.assign(year=d["session"].astype(int) + 1945)
+    a = d.rename(columns={"iso3_a": "iso3", "iso3_b": "partner"})
+    b = d.rename(columns={"iso3_b": "iso3", "iso3_a": "partner"})
+    return pd.concat([a, b], ignore_index=True)[["iso3", "partner", "year", "value", "n_votes"]]
+
+
+def idealpoint_dyad_distance(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                             focal: list[str] | None = None) -> tuple[pd.DataFrame, float]:
+    """Ideal-point distance for every pair (focal x all) per session, and the scale (sd)."""
+    from multivector import idealpoint_store
+
+    pts = idealpoint_store.load(con, "default")
+    scale = float(pts["theta"].std())
+    pts = pts[pts["session"].between(years[0] - 1945, years[1] - 1945)]
+    pts = pts.assign(year=pts["session"].astype(int) + 1945)[["iso3", "year", "theta"]]
+    left = pts if focal is None else pts[pts["iso3"].isin(focal)]
+    m = left.merge(pts.rename(columns={"iso3": "partner", "theta": "theta_p"}), on="year")
+    m = m[m["iso3"] != m["partner"]]
+    m = m.assign(value=(m["theta"] - m["theta_p"]).abs(), n_votes=np.nan)
+    return m[["iso3", "partner", "year", "value", "n_votes"]], scale
+
+
+def unga_shares(dyads: pd.DataFrame, membership: pd.DataFrame, measure: str,
+                scale: float = 1.0, focal: list[str] | None = None) -> pd.DataFrame:
+    """Affinity with each pole and its share over the poles (no rest of the world).
+
+    A bloc's value is the mean of the measure over its members (the focal state left out), as
+    in :func:`multivector.measures.alignment.pole_alignment`; the affinity is
+    :func:`multivector.measures.balance.affinity` of that value.
+    """
+    d = dyads if focal is None else dyads[dyads["iso3"].isin(focal)]
+    if d.empty:
+        return _empty_shares()
+    m = d.merge(membership.rename(columns={"iso3": "partner"}), on=["partner", "year"])
+    g = (m.groupby(["iso3", "pole", "year"], as_index=False)
+         .agg(raw=("value", "mean"), n_members=("partner", "nunique")))
+    g["value"] = balance_mod.affinity(g["raw"], measure, scale).to_numpy()
+    focal_years = d[["iso3", "year"]].drop_duplicates()
+    poles = list(dict.fromkeys(membership["pole"]))
+    grid = focal_years.merge(pd.DataFrame({"pole": poles}), how="cross")
+    out = grid.merge(g, on=["iso3", "pole", "year"], how="left")
+    # a pole that is the focal state itself has no affinity
+    self_pole = membership.merge(focal_years, on=["iso3", "year"])
+    self_pole = self_pole.groupby(["iso3", "year", "pole"]).size().rename("_n").reset_index()
+    sizes = membership.groupby(["pole", "year"]).size().rename("_size").reset_index()
+    self_pole = self_pole.merge(sizes, on=["pole", "year"])
+    self_pole = self_pole[self_pole["_n"] == self_pole["_size"]][["iso3", "year", "pole"]]
+    out = out.merge(self_pole.assign(_self=True), on=["iso3", "year", "pole"], how="left")
+    out["flag"] = np.where(out["_self"].eq(True), "self",
+                           np.where(out["value"].isna(), "no joint votes", ""))
+    out.loc[out["flag"] == "self", "value"] = np.nan
+    out["total"] = out.groupby(["iso3", "year"])["value"].transform("sum")
+    out["share"] = out["value"] / out["total"].where(out["total"] > 0)
+    out["n_members"] = out["n_members"].fillna(0).astype(int)
+    out["channel"] = "unga"
+    order = {p: i for i, p in enumerate(poles)}
+    out = out.assign(_o=out["pole"].map(order)).sort_values(["iso3", "year", "_o"])
+    return out[SHARE_COLUMNS].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------ together
+CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
+
+
+def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleSet,
+                   years: tuple[int, int], focal: list[str] | None = None,
+                   unga: UngaChannel | None = None, alliance_source: str = "atop",
+                   formats_membership: pd.DataFrame | None = None,
+                   _cache: dict | None = None) -> pd.DataFrame:
+    """Shares by pole of one channel for the focal states (all when None) and years.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Warehouse connection.
+    channel : str
+        One of :data:`CHANNELS`.
+    pole_set : PoleSet
+        The poles.
+    years : (int, int)
+        Inclusive year range.
+    focal : list of str, optional
+        Focal states; every state when None.
+    unga : UngaChannel, optional
+        The UNGA measure and vote subset.
+    alliance_source : {"atop", "cow"}
+        Alliance dataset for the security channel.
+    formats_membership : pandas.DataFrame, optional
+        ``format, iso3, year`` for the formats channel (default: the packaged table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SHARE_COLUMNS`; empty when the channel has no data in ``years``.
+    """
+    membership = pole_set.membership(range(years[0], years[1] + 1))
+    cache = _cache if _cache is not None else {}
+    if channel in ("exports", "imports"):
+        key = ("trade", years, tuple(focal) if focal else None)
+        if key not in cache:
+            cache[key] = trade_flows(con, years, focal)
+        flows, totals = cache[key]
+        return trade_shares(flows, totals, channel, membership)
+    if channel == "security":
+        if not _table_exists(con, "alliances"):
+            return _empty_shares()
+        return mean_shares(alliance_dyads(con, years, focal, alliance_source), membership,
+                           channel)
+    if channel == "igo":
+        if not _table_exists(con, "igo_dyads"):
+            return _empty_shares()
+        return mean_shares(igo_dyads(con, years, focal), membership, channel)
+    if channel == "formats":
+        if formats_membership is None:
+            from multivector import formats
+
+            formats_membership = formats.membership(range(years[0], years[1] + 1))
+        return mean_shares(format_dyads(formats_membership, focal), membership, channel)
+    if channel == "unga":
+        o = unga or UngaChannel()
+        if o.measure == "idealpoint_distance":
+            d, sd = idealpoint_dyad_distance(con, years, focal)
+            return unga_shares(d, membership, o.measure, o.idealpoint_scale or sd, focal)
+        key = ("unga", years, o)
+        if key not in cache:
+            cache[key] = unga_dyads(con, years, o)
+        return unga_shares(cache[key], membership, o.measure, 1.0, focal)
+    raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
+
+
+def all_shares(con: duckdb.DuckDBPyConnection, pole_set: PoleSet, years: tuple[int, int],
+               focal: list[str] | None = None, channels: tuple[str, ...] = CHANNELS,
+               unga: UngaChannel | None = None, progress: bool = False) -> pd.DataFrame:
+    """:func:`channel_shares` of every channel, stacked."""
+    cache: dict = {}
+    frames = []
+    it = channels
+    if progress:
+        from rich.progress import track
+
+        it = track(channels, description="channels", transient=True)
+    for c in it:
+        frames.append(channel_shares(con, c, pole_set, years, focal, unga, _cache=cache))
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else _empty_shares()
+
+
+# ------------------------------------------------------------------------------- concentration
+def concentration(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                  focal: list[str] | None = None, side: str = "exports",
+                  flows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Concentration of the focal states' exports (over buyers) or imports (over suppliers).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, year, side, n_partners, total, hhi, hhi_norm, top1_partner, top1_share,
+        top3_share, n_cover, mirror_share`` (:func:`multivector.measures.concentration.
+        partner_concentration` over partners, mirror-filled flows included;
+        ``mirror_share`` is the share of the total that comes from mirror figures).
+    """
+    from multivector.measures.concentration import partner_concentration
+
+    if side not in ("exports", "imports"):
+        raise ValueError(f"side must be 'exports' or 'imports', not {side!r}")
+    if flows is None:
+        flows, _ = trade_flows(con, years, focal)
+    f = flows[(flows["flow"] == side) & flows["year"].between(*years)]
+    if focal is not None:
+        f = f[f["iso3"].isin(focal)]
+    f = f.assign(side=side, value=f["value_usd_m"])
+    out = partner_concentration(f, ["iso3", "year", "side"], "partner", "value")
+    mir = (f.assign(m=f["value"].where(f["flag"] == "mirror", 0.0))
+           .groupby(["iso3", "year", "side"])["m"].sum())
+    out = out.join(mir.rename("_m"), on=["iso3", "year", "side"])
+    out["mirror_share"] = out["_m"] / out["total"].where(out["total"] > 0)
+    return out.drop(columns="_m").sort_values(["iso3", "year"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------ minerals
+def mineral_production(con: duckdb.DuckDBPyConnection, years: tuple[int, int]
+                       ) -> pd.DataFrame:
+    """Production of every state, mineral and year with the world total, share and rank.
+
+    The world total is the source's ``World`` row where it publishes one, else the sum over
+    states (``world_basis`` says which). Rank 1 is the largest producer that year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, mineral, year, value, unit, source, world, world_basis, share, rank,
+        n_producers``.
+    """
+    if not _table_exists(con, "minerals"):
+        return pd.DataFrame(columns=["iso3", "mineral", "year", "value", "unit", "source",
+                                     "world", "world_basis", "share", "rank", "n_producers"])
+    raw = con.execute("SELECT iso3, entity, kind, year, mineral, value, unit, source FROM "
+                      "minerals WHERE year BETWEEN ? AND ? AND value IS NOT NULL",
+                      list(years)).df()
+    from multivector.measures.minerals import production_shares
+
+    return production_shares(raw)
+
+
+def mineral_pole_shares(production: pd.DataFrame, membership: pd.DataFrame,
+                        focal: list[str] | None = None) -> pd.DataFrame:
+    """World production of each mineral the focal state produces, by pole and the focal state.
+
+    Rows per focal state, mineral and year: the focal state itself (``pole`` = its ISO3,
+    flag ``focal``), every pole (members' production summed; the focal state left out of a
+    bloc it belongs to) and the rest of the world; ``share`` is of world production and sums
+    to one over the rows. Only minerals the focal state produced that year.
+    """
+    from multivector.measures.minerals import pole_production
+
+    return pole_production(production, membership, focal)
+
+
+# ---------------------------------------------------------------------------------------- power
+REACH_SHARE = 0.01  # a state counts another among its trade dependants at 1% of its trade
+BREADTH_MEASURE, BREADTH_THRESHOLD = "kappa", 0.5  # a voting partner: Cohen's kappa >= 0.5
+BREADTH_MIN_VOTES = 20  # ... on at least 20 joint votes
+
+
+def _indicator(con: duckdb.DuckDBPyConnection, code: str, years: tuple[int, int]
+               ) -> pd.DataFrame:
+    return con.execute("SELECT iso3, code, kind, year, value FROM indicators WHERE indicator = ? "
+                       "AND year BETWEEN ? AND ? AND value IS NOT NULL",
+                       [code, *years]).df()
+
+
+def _share_of_world(con: duckdb.DuckDBPyConnection, code: str, years: tuple[int, int],
+                    component: str) -> pd.DataFrame:
+    d = _indicator(con, code, years)
+    world = d[d["code"] == "WLD"].set_index("year")["value"]
+    s = d[d["kind"] == "state"].copy()
+    s["value"] = s["value"] / s["year"].map(world)
+    return s.assign(component=component, source="wdi", derived=False)[
+        ["iso3", "year", "component", "value", "source", "derived"]].dropna(subset=["value"])
+
+
+def milex_series(con: duckdb.DuckDBPyConnection, years: tuple[int, int]) -> pd.DataFrame:
+    """Military expenditure per state-year: SIPRI, then WDI-derived where SIPRI stops.
+
+    SIPRI's series (constant 2019 US$) is used to its last year; for later years the value is
+    WDI military expenditure in % of GDP times GDP in current US$, labelled ``derived``. Within a
+    year every state has the same basis, which is what the index needs (it scales by the
+    year's maximum).
+
+    Returns ``iso3, year, value, basis, source, derived``.
+    """
+    frames = []
+    last_sipri = None
+    if _table_exists(con, "milex"):
+        s = con.execute("SELECT iso3, year, milex_usd AS value FROM milex WHERE year BETWEEN "
+                        "? AND ? AND milex_usd IS NOT NULL AND iso3 IS NOT NULL",
+                        list(years)).df()
+        if len(s):
+            last_sipri = int(s["year"].max())
+            frames.append(s.assign(basis="constant 2019 US$", source="sipri", derived=False))
+    start = years[0] if last_sipri is None else last_sipri + 1
+    if start <= years[1]:
+        pct = _indicator(con, "ms.mil.xpnd.gd.zs", (start, years[1]))
+        gdp = _indicator(con, "ny.gdp.mktp.cd", (start, years[1]))
+        m = pct[pct["kind"] == "state"].merge(gdp[["iso3", "year", "value"]],
+                                              on=["iso3", "year"], suffixes=("_pct", "_gdp"))
+        m["value"] = m["value_pct"] / 100 * m["value_gdp"]
+        frames.append(m[["iso3", "year", "value"]].assign(
+            basis="current US$ (WDI % of GDP x GDP)", source="wdi", derived=True))
+    if not frames:
+        return pd.DataFrame(columns=["iso3", "year", "value", "basis", "source", "derived"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def power_components(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                     flows: pd.DataFrame | None = None,
+                     unga_pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Raw components of the middle-power index for every state and year.
+
+    Position: ``gdp`` and ``population`` (shares of the world, WDI), ``milex``
+    (:func:`milex_series`), ``cinc`` (COW NMC). Reach: ``igo`` (full IGO memberships, COW IGO),
+    ``allies`` (states with an ATOP obligation), ``trade_reach`` (states for which this state
+    is at least 1% of their total trade, IMF DOTS, mirror-filled), ``vote_breadth`` (states
+    whose chance-corrected agreement with it, Cohen's kappa, is at least 0.5 on at least 20
+    joint votes in the session opened that year: raw agreement would count every state that
+    votes yes with the assembly's majority, which measures membership of the majority, not
+    reach; Häge 2011).
+
+    Count components (``allies``, ``trade_reach``) are zero, not missing, for a state with
+    none in a year the source covers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, year, component, value, source, derived``.
+    """
+    cols = ["iso3", "year", "component", "value", "source", "derived"]
+    frames = [_share_of_world(con, "ny.gdp.mktp.cd", years, "gdp"),
+              _share_of_world(con, "sp.pop.totl", years, "population")]
+    mx = milex_series(con, years)
+    frames.append(mx.assign(component="milex")[cols])
+    nmc = con.execute("SELECT iso3, year, cinc AS value FROM cow_nmc WHERE \"primary\" AND "
+                      "year BETWEEN ? AND ? AND cinc IS NOT NULL", list(years)).df()
+    frames.append(nmc.assign(component="cinc", source="cow_nmc", derived=False)[cols])
+    if _table_exists(con, "igo_states"):
+        igo = con.execute("SELECT iso3, year, CAST(\"full\" AS DOUBLE) AS value FROM igo_states "
+                          "WHERE year BETWEEN ? AND ? AND \"full\" IS NOT NULL",
+                          list(years)).df()
+        frames.append(igo.assign(component="igo", source="cow_igo", derived=False)[cols])
+    if _table_exists(con, "alliances"):
+        al = con.execute("SELECT iso3_a AS iso3, year, CAST(count(DISTINCT iso3_b) AS DOUBLE) "
+                         "AS value FROM alliances WHERE source = 'atop' AND year BETWEEN ? AND "
+                         "? AND greatest(defense, offense, neutrality, nonaggression, "
+                         "consultation) > 0 GROUP BY ALL", list(years)).df()
+        frames.append(al.assign(component="allies", source="atop", derived=False)[cols])
+    if years[1] >= DOTS_FIRST_YEAR:
+        if flows is None:
+            flows, _ = trade_flows(con, (max(years[0], DOTS_FIRST_YEAR), years[1]))
+        f = flows[flows["source"] == "dots"] if "source" in flows else flows
+        tot = f.groupby(["iso3", "partner", "year"], as_index=False)["value_usd_m"].sum()
+        tot["share"] = tot["value_usd_m"] / tot.groupby(["iso3", "year"])[
+            "value_usd_m"].transform("sum")
+        reach = (tot[tot["share"] >= REACH_SHARE].groupby(["partner", "year"]).size()
+                 .rename("value").reset_index().rename(columns={"partner": "iso3"}))
+        reach["value"] = reach["value"].astype(float)
+        frames.append(reach.assign(component="trade_reach", source="dots", derived=False)[cols])
+    if unga_pairs is None:
+        unga_pairs = unga_dyads(con, years, UngaChannel(measure=BREADTH_MEASURE))
+    enough = unga_pairs[unga_pairs["n_votes"] >= BREADTH_MIN_VOTES]
+    br = (enough[enough["value"] >= BREADTH_THRESHOLD].groupby(["iso3", "year"]).size()
+          .rename("value").reset_index())
+    members = enough[["iso3", "year"]].drop_duplicates()
+    br = members.merge(br, on=["iso3", "year"], how="left").fillna({"value": 0})
+    br["value"] = br["value"].astype(float)
+    frames.append(br.assign(component="vote_breadth", source="unga", derived=False)[cols])
+    out = pd.concat([f_ for f_ in frames if len(f_)], ignore_index=True)
+    states = set(con.execute("SELECT iso3 FROM states WHERE kind = 'state'").df()["iso3"])
+    out = out[out["iso3"].isin(states)]
+    # zero, not missing: a state without allies or trade dependants in a year the source covers
+    present = out[out["component"].isin(["gdp", "population", "cinc"])][["iso3", "year"]]
+    present = present.drop_duplicates()
+    fills = []
+    for comp in ("allies", "trade_reach"):
+        have = out[out["component"] == comp]
+        if have.empty:
+            continue
+        yrs = set(have["year"])
+        grid = present[present["year"].isin(yrs)].merge(have[["iso3", "year"]],
+                                                        on=["iso3", "year"], how="left",
+                                                        indicator=True)
+        grid = grid[grid["_merge"] == "left_only"][["iso3", "year"]]
+        fills.append(grid.assign(component=comp, value=0.0, source=have["source"].iloc[0],
+                                 derived=False))
+    if fills:
+        out = pd.concat([out, *fills], ignore_index=True)
+    return out.sort_values(["year", "iso3", "component"]).reset_index(drop=True)
