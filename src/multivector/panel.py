@@ -136,10 +136,27 @@ def cow_trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
 
 
 def trade_shares(flows: pd.DataFrame, totals: pd.DataFrame, flow: str,
-                 membership: pd.DataFrame) -> pd.DataFrame:
-    """Shares of ``flow`` (exports or imports) by pole from :func:`trade_flows`' output."""
+                 membership: pd.DataFrame, prefer: str = "reported") -> pd.DataFrame:
+    """Shares of ``flow`` (exports or imports) by pole from :func:`trade_flows`' output.
+
+    Parameters
+    ----------
+    prefer : {"reported", "partner"}
+        ``reported``: the focal state's own figures, the partner's mirror figure only where its
+        own is missing (the default). ``partner``: the partner's mirror figure wherever there
+        is one; the total moves by the same differences. The two bound what the choice of
+        reporter does to the shares (mirror statistics disagree: Hamanaka 2012).
+    """
+    if prefer not in ("reported", "partner"):
+        raise ValueError(f"prefer must be 'reported' or 'partner', not {prefer!r}")
     d = flows[flows["flow"] == flow].rename(columns={"value_usd_m": "value"})
     t = totals[totals["flow"] == flow].rename(columns={"total_usd_m": "total"})
+    if prefer == "partner":
+        alt = d["mirror_usd_m"].fillna(d["value"])
+        diff = (alt - d["value"]).groupby([d["iso3"], d["year"]]).sum().rename("_diff")
+        d = d.assign(value=alt, flag=np.where(d["mirror_usd_m"].notna(), "mirror", ""))
+        t = t.join(diff, on=["iso3", "year"])
+        t["total"] = t["total"] + t["_diff"].fillna(0.0)
     out = ch.pole_shares(d[["iso3", "partner", "year", "value", "flag"]], membership, "sum",
                          t[["iso3", "year", "total"]], flag_col="flag")
     return out.assign(channel=flow)[SHARE_COLUMNS]

@@ -1,0 +1,241 @@
+"""How much the balance index depends on the analyst's choices: the sensitivity run.
+
+Four choices are varied together, for every state and year at once:
+
+* the pole set (``core``: USA, EU, China, Russia; ``wide``: + Turkiye, GCC, Japan, Korea,
+  India);
+* the UNGA measure turned into an affinity (``agreement``, Cohen's ``kappa``,
+  ``idealpoint_distance``);
+* the UNGA vote subset (``all`` roll calls, ``important`` votes only, ``no_amendments``:
+  without separate votes on amendments and paragraphs);
+* the channel weights: the documented defaults plus ``draws`` random weightings from a flat
+  Dirichlet distribution over the channels with a positive default weight.
+
+Every combination of the first three (a *scenario*) is evaluated under every weighting; the
+composite's Pielou evenness and the state's rank among all states in the year (1 = most even)
+are summarised by their range and percentiles. One-at-a-time ranges (each choice varied with the
+others at their defaults, default weights) say which choice moves the answer most. The
+approach is the global sensitivity analysis of composite indicators of Saisana, Saltelli &
+Tarantola (2005), *Journal of the Royal Statistical Society A* 168(2): 307-323, and the
+OECD/JRC *Handbook on Constructing Composite Indicators* (2008), section 7.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from multivector import panel
+from multivector import poles as poles_mod
+from multivector.measures import balance
+
+POLE_SETS = ("core", "wide")
+MEASURES = ("agreement", "kappa", "idealpoint_distance")
+SUBSETS: dict[str, dict] = {
+    "all": {},
+    "important": {"important_only": True},
+    "no_amendments": {"amendments": False, "paragraphs": False},
+}
+DEFAULT = ("core", "agreement", "all")
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+@dataclass
+class SensitivityResult:
+    """What :func:`run` found.
+
+    Attributes
+    ----------
+    summary : pandas.DataFrame
+        ``iso3, year, evenness, evenness_min, evenness_p05, evenness_median, evenness_p95,
+        evenness_max, rank, rank_min, rank_p05, rank_median, rank_p95, rank_max, n_states,
+        n_runs``: ``evenness`` and ``rank`` under the defaults, the rest over every scenario
+        and weighting.
+    scenarios : pandas.DataFrame
+        ``iso3, year, pole_set, measure, subset, evenness, rank`` under default weights.
+    factors : pandas.DataFrame
+        ``iso3, year, factor, evenness_range, rank_range``: one-at-a-time ranges.
+    settings : dict
+        Years, draws, seed, channels.
+    """
+
+    summary: pd.DataFrame
+    scenarios: pd.DataFrame
+    factors: pd.DataFrame
+    settings: dict = field(default_factory=dict)
+
+
+def _unga_options(measure: str, subset: str) -> panel.UngaChannel:
+    return panel.UngaChannel(measure=measure, **SUBSETS[subset])
+
+
+def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100,
+        seed: int = 0, channels: tuple[str, ...] = panel.CHANNELS,
+        weights: dict[str, float] | None = None, pole_sets: tuple[str, ...] = POLE_SETS,
+        measures: tuple[str, ...] = MEASURES, subsets: tuple[str, ...] = tuple(SUBSETS),
+        progress: bool = False) -> SensitivityResult:
+    """Run every scenario and weighting for every state and year.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Warehouse connection.
+    years : (int, int)
+        Inclusive year range.
+    draws : int
+        Random channel weightings per scenario (besides the defaults).
+    seed : int
+        Seed of the weight draws (the same weightings are used in every scenario).
+    channels : tuple of str
+        Channels of the composite.
+    weights : dict, optional
+        Default channel weights (:data:`multivector.measures.balance.DEFAULT_WEIGHTS`).
+    pole_sets, measures, subsets : tuple of str
+        The levels of each choice; the first of each is the default.
+
+    Returns
+    -------
+    SensitivityResult
+    """
+    scen = list(itertools.product(pole_sets, measures, subsets))
+    # ideal points are fitted on all votes: the subset does not change them
+    scen = [s for s in scen if not (s[1] == "idealpoint_distance" and s[2] != subsets[0])]
+    steps = len(pole_sets) * (len(channels) + len(measures) * len(subsets))
+    bar = _Bar(progress, steps + len(scen))
+    cache: dict = {}
+    base: dict[str, pd.DataFrame] = {}
+    for ps_name in pole_sets:
+        ps = poles_mod.load_pole_set(ps_name)
+        frames = []
+        for c in channels:
+            bar.say(f"{ps_name}: {c}")
+            if c != "unga":
+                frames.append(panel.channel_shares(con, c, ps, years, None, _cache=cache))
+            bar.advance()
+        base[ps_name] = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    unga: dict[tuple[str, str, str], pd.DataFrame] = {}
+    if "unga" in channels:
+        for ps_name, m, sub in scen:
+            bar.say(f"{ps_name}: UNGA {m}, {sub}")
+            ps = poles_mod.load_pole_set(ps_name)
+            unga[(ps_name, m, sub)] = panel.channel_shares(
+                con, "unga", ps, years, None, _unga_options(m, sub), _cache=cache)
+            bar.advance()
+    chans = list(channels)
+    W = np.vstack([balance.weight_matrix(chans, weights),
+                   balance.random_weights(chans, draws, seed, weights)])
+    pooled_j, pooled_r, rows = [], [], []
+    units_ref = None
+    for ps_name, m, sub in scen:
+        bar.say(f"composites: {ps_name}, {m}, {sub}")
+        sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame())],
+                       ignore_index=True)
+        units, chs, poles, S = balance.share_array(sh, channels=chans)
+        npol = balance.pole_counts(sh, units, poles)
+        j, _ = balance.composite_evenness(S, W, npol)
+        r = balance.rank_within(j, units["year"].to_numpy())
+        frame = units.assign(pole_set=ps_name, measure=m, subset=sub, evenness=j[0], rank=r[0])
+        rows.append(frame)
+        # align every scenario on one set of units for pooling
+        if units_ref is None:
+            units_ref = units
+        idx = pd.MultiIndex.from_frame(units).get_indexer(pd.MultiIndex.from_frame(units_ref))
+        jj = np.where(idx[None, :] >= 0, j[:, idx], np.nan)
+        rr = np.where(idx[None, :] >= 0, r[:, idx], np.nan)
+        pooled_j.append(jj)
+        pooled_r.append(rr)
+        bar.advance()
+    bar.close()
+    scenarios = pd.concat(rows, ignore_index=True)
+    J, R = np.vstack(pooled_j), np.vstack(pooled_r)
+    summary = _summary(units_ref, scenarios, J, R, (pole_sets[0], measures[0], subsets[0]))
+    factors = _factors(scenarios, (pole_sets[0], measures[0], subsets[0]))
+    settings = {"years": list(years), "draws": draws, "seed": seed, "channels": chans,
+                "pole_sets": list(pole_sets), "measures": list(measures),
+                "subsets": list(subsets), "n_scenarios": len(scen)}
+    return SensitivityResult(summary, scenarios, factors, settings)
+
+
+def _summary(units: pd.DataFrame, scenarios: pd.DataFrame, J: np.ndarray, R: np.ndarray,
+             default: tuple[str, str, str]) -> pd.DataFrame:
+    import warnings
+
+    out = units.copy()
+    d = scenarios[(scenarios["pole_set"] == default[0]) & (scenarios["measure"] == default[1])
+                  & (scenarios["subset"] == default[2])]
+    out = out.merge(d[["iso3", "year", "evenness", "rank"]], on=["iso3", "year"], how="left")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN units stay NaN
+        for name, arr in (("evenness", J), ("rank", R)):
+            out[f"{name}_min"] = np.nanmin(arr, axis=0)
+            qs = np.nanquantile(arr, QUANTILES, axis=0)
+            for q, v in zip(("p05", "median", "p95"), qs, strict=True):
+                out[f"{name}_{q}"] = v
+            out[f"{name}_max"] = np.nanmax(arr, axis=0)
+    out["n_runs"] = np.isfinite(J).sum(axis=0)
+    n_states = (scenarios.loc[scenarios["evenness"].notna()]
+                .groupby(["pole_set", "measure", "subset", "year"])["iso3"].size()
+                .groupby("year").max().rename("n_states"))
+    out = out.join(n_states, on="year")
+    return out[out["n_runs"] > 0].reset_index(drop=True)
+
+
+def _factors(scenarios: pd.DataFrame, default: tuple[str, str, str]) -> pd.DataFrame:
+    names = ("pole_set", "measure", "subset")
+    frames = []
+    for name in names:
+        others = [n for n in names if n != name]
+        sel = np.ones(len(scenarios), dtype=bool)
+        for n in others:
+            sel &= (scenarios[n] == default[names.index(n)]).to_numpy()
+        g = scenarios[sel].groupby(["iso3", "year"])
+        f = pd.DataFrame({
+            "evenness_range": g["evenness"].max() - g["evenness"].min(),
+            "rank_range": g["rank"].max() - g["rank"].min(),
+            "levels": g[name].nunique()}).reset_index()
+        frames.append(f.assign(factor=name))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["iso3", "year", "factor", "evenness_range", "rank_range", "levels"]]
+
+
+class _Bar:
+    def __init__(self, show: bool, total: int):
+        self.bar = self.task = None
+        if show:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("sensitivity", total=total)
+
+    def say(self, text: str) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=text)
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def focal(result: SensitivityResult, iso3: str) -> SensitivityResult:
+    """The rows of one state."""
+    return SensitivityResult(
+        result.summary[result.summary["iso3"] == iso3].reset_index(drop=True),
+        result.scenarios[result.scenarios["iso3"] == iso3].reset_index(drop=True),
+        result.factors[result.factors["iso3"] == iso3].reset_index(drop=True),
+        dict(result.settings))
