@@ -578,5 +578,198 @@ def _parse_weights(text: str | None) -> dict[str, float] | None:
     return out
 
 
+BALANCE_CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
+ChannelWeightsOpt = Annotated[str | None, typer.Option(
+    "--weights", help="Channel weights, e.g. 'unga=1,exports=1,imports=1,security=1,igo=0.5,"
+                      "formats=0.5' (the defaults); a channel left out gets 0.")]
+UngaMeasureOpt = Annotated[Measure, typer.Option(
+    "--measure", help="UNGA measure turned into an affinity.")]
+
+
+def _channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
+    if not text:
+        return None
+    out = []
+    for part in text.split(","):
+        name, _, val = part.partition("=")
+        name = name.strip()
+        if name not in BALANCE_CHANNELS:
+            raise MultivectorError(f"--weights: unknown channel {name!r}; known: "
+                                   f"{', '.join(BALANCE_CHANNELS)}")
+        try:
+            v = float(val)
+        except ValueError:
+            raise MultivectorError(f"--weights: {part!r} is not channel=number") from None
+        if v < 0:
+            raise MultivectorError(f"--weights: {name} must not be negative")
+        out.append((name, v))
+    if not any(v > 0 for _, v in out):
+        raise MultivectorError("--weights: at least one channel needs a positive weight")
+    return tuple(out)
+
+
+def _span(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{4})\s*[-:]\s*(\d{4})\s*", text)
+    if not m:
+        raise MultivectorError(f"--change must look like 2000-2020, got {text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+@app.command("balance")
+@_friendly
+def balance(
+    country: CountryArg,
+    years: YearsOpt = "1992-2024",
+    poles: PolesOpt = "core",
+    measure: UngaMeasureOpt = Measure.agreement,
+    weights: ChannelWeightsOpt = None,
+    min_channels: Annotated[int, typer.Option(help="Fewest channels with data for a "
+                                                   "composite.")] = 3,
+    boot: Annotated[int, typer.Option(help="UNGA bootstrap resamples carried into the "
+                                           "intervals (0: none).")] = 500,
+    tilt: Annotated[bool, typer.Option("--tilt", help="Show the tilt instead: each pole's "
+                                                      "share and centred log-ratio.")] = False,
+    change: Annotated[str | None, typer.Option(
+        help="Decompose the change of the composite between two years, e.g. 2000-2020, "
+             "into contributions of channels and poles.")] = None,
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """How evenly a state's engagement spreads over the poles, per channel and composite.
+
+    Evenness is Pielou's J over the poles (1: equal shares, 0: one pole takes all); lo and hi
+    bound it: UNGA by bootstrap of roll calls, trade by the reporter's against its partners'
+    figures, the composite by both together.
+    """
+    from multivector import poles as poles_mod
+    from multivector import profile, states, warehouse
+    from multivector.measures import balance as bal
+
+    iso3 = states.validate_iso3(country)
+    span = parse_years(years)
+    ps = poles_mod.load_pole_set(poles)
+    bo = profile.BalanceOptions(weights=_channel_weights(weights), min_channels=min_channels,
+                                n_boot=boot)
+    uo = profile.UngaOptions(measure=measure.value)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        sh = profile.focal_shares(con, iso3, span, ps, uo, bo.channels)
+        if sh.empty:
+            raise MultivectorError(f"no channel has data for {iso3} in {span[0]}-{span[1]}")
+        if change:
+            y0, y1 = _span(change)
+            try:
+                dec = bal.decompose(sh, iso3, y0, y1, bo.weight_dict())
+            except ValueError as exc:
+                raise MultivectorError(str(exc)) from None
+            frame = dec.assign(iso3=iso3, year0=y0, year1=y1)[
+                ["iso3", "year0", "year1", "channel", "pole", "share0", "share1",
+                 "contribution"]]
+            a = dec.attrs
+            err.print(f"composite evenness {a['evenness0']:.3f} in {y0} -> {a['evenness1']:.3f} "
+                      f"in {y1}: change {a['change']:+.3f}, sum of contributions "
+                      f"{a['change'] - a['residual']:+.3f}")
+            emit(frame, fmt, out, title=f"{iso3}: change of the composite, {y0}-{y1}")
+            return
+        if tilt:
+            frame = bal.tilt(sh)
+            comp = bal.composite_shares(sh, bo.weight_dict(), bo.min_channels)
+            frame = pd.concat([frame, bal.tilt(comp[["iso3", "year", "channel", "pole",
+                                                     "share"]])], ignore_index=True)
+            emit(frame, fmt, out, title=f"{iso3}: tilt by pole (centred log-ratio)")
+            return
+        frame = profile.focal_balance(con, iso3, span, ps, uo, bo, shares=sh)
+    cols = ["iso3", "year", "channel", "evenness", "hhi_norm", "dominant_pole",
+            "dominant_share", "lo", "hi"]
+    if fmt is not Format.table or out is not None:
+        cols += ["margin", "n_poles", "n_channels", "channels"]
+    emit(frame[cols], fmt, out, title=f"{iso3}: balance over the {ps.name} poles")
+
+
+@app.command("rank")
+@_friendly
+def rank(
+    year: Annotated[int, typer.Option(help="Year.")] = 2020,
+    poles: PolesOpt = "core",
+    measure: UngaMeasureOpt = Measure.agreement,
+    weights: ChannelWeightsOpt = None,
+    min_channels: Annotated[int, typer.Option(help="Fewest channels with data.")] = 3,
+    peers: Annotated[str | None, typer.Option(help="Only these states (a peer set or ISO3 "
+                                                   "codes); adds rank_in_peers.")] = None,
+    sensitivity: Annotated[bool, typer.Option(
+        "--sensitivity/--no-sensitivity",
+        help="Add rank ranges over pole sets, UNGA measures, vote subsets and random "
+             "weights (about 30 s for one year).")] = False,
+    draws: Annotated[int, typer.Option(help="Random weightings per scenario.")] = 100,
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """Every state ranked by the evenness of its composite balance in a year (1: most even)."""
+    from multivector import panel, warehouse
+    from multivector import peers as peers_mod
+    from multivector import poles as poles_mod
+    from multivector import sensitivity as sens
+    from multivector.measures import balance as bal
+
+    ps = poles_mod.load_pole_set(poles)
+    w = dict(_channel_weights(weights) or bal.DEFAULT_WEIGHTS)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        sh = panel.all_shares(con, ps, (year, year), None, BALANCE_CHANNELS,
+                              panel.UngaChannel(measure=measure.value), progress=True)
+        b = bal.balance(sh, w, min_channels)
+        if sensitivity:
+            res = sens.run(con, (year, year), draws=draws, weights=w, progress=True)
+    comp = b[b["channel"] == "composite"].copy()
+    if comp.empty:
+        raise MultivectorError(f"no state has {min_channels} channels with data in {year}")
+    comp["rank"] = comp["evenness"].rank(ascending=False, method="min").astype(int)
+    comp["n_states"] = len(comp)
+    frame = comp[["iso3", "year", "evenness", "rank", "n_states", "dominant_pole",
+                  "dominant_share", "margin", "n_channels", "channels"]]
+    if sensitivity:
+        extra = res.summary.drop(columns=["evenness", "rank", "n_states"])
+        frame = frame.merge(extra, on=["iso3", "year"], how="left")
+    if peers:
+        pe = peers_mod.load_peer_set(peers)
+        frame = frame[frame["iso3"].isin(pe.members)].copy()
+        frame["rank_in_peers"] = frame["evenness"].rank(ascending=False,
+                                                        method="min").astype(int)
+    emit(frame.sort_values("rank").reset_index(drop=True), fmt, out,
+         title=f"composite balance over the {ps.name} poles, {year}")
+
+
+@app.command("sensitivity")
+@_friendly
+def sensitivity_cmd(
+    country: Annotated[str | None, typer.Argument(help="ISO3 code or name (default: every "
+                                                       "state).")] = None,
+    years: YearsOpt = "1992-2024",
+    draws: Annotated[int, typer.Option(help="Random weightings per scenario.")] = 100,
+    seed: Annotated[int, typer.Option(help="Seed of the weight draws.")] = 0,
+    factors: Annotated[bool, typer.Option("--factors", help="One-at-a-time ranges per "
+                                                            "choice instead.")] = False,
+    scenarios: Annotated[bool, typer.Option("--scenarios", help="Every scenario's value "
+                                                                "instead.")] = False,
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+) -> None:
+    """How much the composite balance and the rank depend on the analyst's choices: pole set
+    (core, wide), UNGA measure (agreement, kappa, ideal-point distance), vote subset (all,
+    important, no amendments) and random channel weights, for every state and year."""
+    from multivector import sensitivity as sens
+    from multivector import states, warehouse
+
+    iso3 = states.validate_iso3(country) if country else None
+    span = parse_years(years)
+    warehouse.ensure()
+    with warehouse.connect() as con:
+        res = sens.run(con, span, draws=draws, seed=seed, channels=BALANCE_CHANNELS,
+                       progress=True)
+    if iso3:
+        res = sens.focal(res, iso3)
+    frame = res.factors if factors else res.scenarios if scenarios else res.summary
+    if frame.empty:
+        raise MultivectorError(f"no composite for {iso3 or 'any state'} in {years}")
+    emit(frame, fmt, out, title="sensitivity of the composite balance")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

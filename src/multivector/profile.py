@@ -17,13 +17,19 @@ from scipy.special import ndtri
 from multivector import poles as poles_mod
 from multivector import states
 from multivector.measures import alignment, shares, similarity
+from multivector.peers import PeerSet
 
 DEFAULT_YEARS = (1992, 2024)
 DEFAULT_POLES = "core"
 INDICATORS = {
     "ny.gdp.pcap.cd": "GDP per capita (current US$)",
     "sp.pop.totl": "Population, total",
+    "tx.val.fuel.zs.un": "Fuel exports (% of merchandise exports)",
+    "tx.val.mmtl.zs.un": "Ores and metals exports (% of merchandise exports)",
+    "ms.mil.xpnd.gd.zs": "Military expenditure (% of GDP)",
+    "tg.val.totl.gd.zs": "Merchandise trade (% of GDP)",
 }
+DEFAULT_PEERS = "middle"
 
 
 @dataclass
@@ -74,6 +80,27 @@ class Profile:
     coverage: list[Coverage]
     sources: pd.DataFrame
     meta: dict[str, str] = field(default_factory=dict)
+    # channels (issue 5) and balance (issue 6); empty frames where a source is absent
+    shares: pd.DataFrame = field(default_factory=pd.DataFrame)
+    concentration: pd.DataFrame = field(default_factory=pd.DataFrame)
+    top_partners: pd.DataFrame = field(default_factory=pd.DataFrame)
+    minerals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mineral_poles: pd.DataFrame = field(default_factory=pd.DataFrame)
+    alliances: pd.DataFrame = field(default_factory=pd.DataFrame)
+    igo_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    formats: pd.DataFrame = field(default_factory=pd.DataFrame)
+    balance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    balance_options: BalanceOptions | None = None
+    tilt: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sensitivity_factors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    power: pd.DataFrame = field(default_factory=pd.DataFrame)
+    power_components: pd.DataFrame = field(default_factory=pd.DataFrame)
+    peers: PeerSet | None = None
+    peers_power: pd.DataFrame = field(default_factory=pd.DataFrame)
+    peers_balance: pd.DataFrame = field(default_factory=pd.DataFrame)
+    claims: list | None = None
 
     @property
     def notes(self) -> list[str]:
@@ -214,8 +241,11 @@ def trade_by_pole(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, i
 def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                   years: tuple[int, int] = DEFAULT_YEARS,
                   pole_set: str | poles_mod.PoleSet = DEFAULT_POLES,
-                  unga_options: UngaOptions | None = None) -> Profile:
-    """Compose the measures for one state.
+                  unga_options: UngaOptions | None = None,
+                  balance_options: BalanceOptions | None = None,
+                  peers: str | PeerSet | None = DEFAULT_PEERS,
+                  claims_file: str | None = None) -> Profile:
+    """Compose every measure for one state.
 
     Parameters
     ----------
@@ -229,10 +259,22 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
         ``core``, ``wide`` or a path to the user's TOML file.
     unga_options : UngaOptions, optional
         Measure, bloc rule, vote subset and bootstrap for the UNGA channel.
+    balance_options : BalanceOptions, optional
+        Channels, weights and intervals of the balance index.
+    peers : str or PeerSet, optional
+        The states the focal state is compared with (default ``middle``); None for none.
+    claims_file : str, optional
+        A claims file to check against the data (``multivector claims check``).
     """
+    from multivector import derived, panel
+    from multivector import peers as peers_mod
+    from multivector.measures import balance as bal
+
     iso3 = states.validate_iso3(iso3)
     ps = pole_set if isinstance(pole_set, poles_mod.PoleSet) else poles_mod.load_pole_set(
         pole_set)
+    peer = (peers if isinstance(peers, PeerSet) or peers is None
+            else peers_mod.load_peer_set(peers))
     codes = list(INDICATORS)
     ind = con.execute("SELECT year, indicator, value FROM indicators WHERE iso3 = ? AND "
                       "year BETWEEN ? AND ? AND indicator IN (SELECT unnest(?)) "
@@ -240,16 +282,122 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     titles = dict(con.execute("SELECT indicator, title FROM indicator_meta WHERE indicator "
                               "IN (SELECT unnest(?))", [codes]).fetchall())
     uo = unga_options or UngaOptions()
+    bo = balance_options or BalanceOptions()
     unga = unga_alignment(con, iso3, years, ps, uo)
     contrast = (unga_contrast(con, iso3, int(unga["session"].max()), ps, uo.bloc)
                 if len(unga) and uo.by == "session" else pd.DataFrame())
     ideal = idealpoint_trajectories(con, iso3, years, ps, uo.level)
     trade = trade_by_pole(con, iso3, years, ps)
+
+    # channels
+    sh = focal_shares(con, iso3, years, ps, uo, bo.channels)
+    flows = totals = None
+    if years[1] >= panel.DOTS_FIRST_YEAR or years[0] < panel.DOTS_FIRST_YEAR:
+        flows, totals = panel.trade_flows(con, years, [iso3])
+    conc = (pd.concat([panel.concentration(con, years, [iso3], side, flows)
+                       for side in ("exports", "imports")], ignore_index=True)
+            if flows is not None else pd.DataFrame())
+    top = _top_partners(flows) if flows is not None else pd.DataFrame()
+    prod = panel.mineral_production(con, years)
+    minerals = prod[(prod["iso3"] == iso3) & (prod["value"] > 0)].reset_index(drop=True)
+    mpoles = (panel.mineral_pole_shares(prod, ps.membership(range(years[0], years[1] + 1)),
+                                        [iso3]) if len(minerals) else pd.DataFrame())
+    allies = _alliances(con, iso3, years)
+    igo_counts = _igo_counts(con, iso3, years)
+    fmts = _formats(iso3)
+
+    # balance
+    bal_frame = focal_balance(con, iso3, years, ps, uo, bo, shares=sh)
+    tilt = pd.DataFrame()
+    decomposition = pd.DataFrame()
+    if len(sh):
+        comp = bal.composite_shares(sh, bo.weight_dict(), bo.min_channels)
+        tilt = pd.concat([bal.tilt(sh), bal.tilt(comp[["iso3", "year", "channel", "pole",
+                                                       "share"]])], ignore_index=True)
+        cyears = sorted(comp["year"].unique())
+        if len(cyears) >= 2:
+            try:
+                decomposition = bal.decompose(sh, iso3, int(cyears[0]), int(cyears[-1]),
+                                              bo.weight_dict())
+            except ValueError:
+                decomposition = pd.DataFrame()
+
+    # every state: sensitivity, power, peers (stored at build when the settings are default)
+    defaults = (ps.name in poles_mod.packaged_pole_sets() and uo.measure == "agreement"
+                and bo == BalanceOptions(n_boot=bo.n_boot, level=bo.level, seed=bo.seed))
+    sens = derived.load(con, "derived_sensitivity", "sensitivity", "WHERE iso3 = ?", [iso3])
+    factors = derived.load(con, "derived_sensitivity_factors", "sensitivity",
+                           "WHERE iso3 = ?", [iso3])
+    power = derived.load(con, "derived_power", "power")
+    pcomp = derived.load(con, "derived_power_components", "power", "WHERE iso3 = ?", [iso3])
+    if power is None:
+        from multivector.measures import power as pw
+
+        allcomp = panel.power_components(con, years)
+        power = pw.power_index(allcomp)
+        pcomp = allcomp[allcomp["iso3"] == iso3]
+    members = list(peer.members) if peer is not None else []
+    focal_power = power[power["iso3"] == iso3].sort_values("year").reset_index(drop=True)
+    focal_power = focal_power[focal_power["year"].between(*years)]
+    peers_power = power[power["iso3"].isin({iso3, *members})]
+    peers_power = peers_power[peers_power["year"].between(*years)].reset_index(drop=True)
+    peers_balance = pd.DataFrame()
+    stored = (derived.load(con, "derived_balance", "balance",
+                           "WHERE pole_set = ? AND channel = 'composite'", [ps.name])
+              if defaults else None)
+    if stored is not None:
+        peers_balance = stored[stored["iso3"].isin({iso3, *members})
+                               & stored["year"].between(*years)].reset_index(drop=True)
+    elif members:
+        psh = panel.all_shares(con, ps, years, sorted({iso3, *members}), bo.channels,
+                               panel.UngaChannel(uo.measure, uo.issue, uo.important_only,
+                                                 uo.amendments, uo.paragraphs))
+        b = bal.balance(psh, bo.weight_dict(), bo.min_channels)
+        peers_balance = b[b["channel"] == "composite"].reset_index(drop=True)
+
+    claims = None
+    if claims_file is not None:
+        from multivector import claims as claims_mod
+
+        claims = claims_mod.check_file(con, claims_file)
+
     from multivector.warehouse import meta as read_meta
 
     meta = read_meta(con)
+    coverage = _coverage(meta, years, unga, trade, sh, minerals, ind, titles, codes)
+    src = con.execute("SELECT s.source, s.title, s.citation, s.coverage, s.licence, "
+                      "count(p.file) AS files, sum(p.rows) AS rows FROM sources s "
+                      "LEFT JOIN provenance p USING (source) GROUP BY ALL "
+                      "ORDER BY s.source").df()
+    return Profile(iso3, states.country_name(iso3), years, ps, ind, titles, unga, contrast, uo,
+                   ideal, trade, coverage, src, meta,
+                   shares=sh, concentration=conc, top_partners=top, minerals=minerals,
+                   mineral_poles=mpoles, alliances=allies, igo_counts=igo_counts,
+                   formats=fmts, balance=bal_frame, balance_options=bo, tilt=tilt,
+                   decomposition=decomposition,
+                   sensitivity=sens if sens is not None else pd.DataFrame(),
+                   sensitivity_factors=factors if factors is not None else pd.DataFrame(),
+                   power=focal_power,
+                   power_components=pcomp if pcomp is not None else pd.DataFrame(),
+                   peers=peer, peers_power=peers_power, peers_balance=peers_balance,
+                   claims=claims)
+
+
+CHANNEL_SOURCES = {
+    "unga": ("UN General Assembly votes", "Voeten et al., three forms combined"),
+    "exports": ("Exports by buyer", "IMF DOTS (COW Trade before 1960)"),
+    "imports": ("Imports by supplier", "IMF DOTS (COW Trade before 1960)"),
+    "security": ("Alliances", "ATOP 5"),
+    "igo": ("Shared IGO memberships", "COW IGO v3"),
+    "formats": ("Shared regional formats", "multivector formats table"),
+}
+
+
+def _coverage(meta: dict[str, str], years: tuple[int, int], unga: pd.DataFrame,
+              trade: pd.DataFrame, sh: pd.DataFrame, minerals: pd.DataFrame,
+              ind: pd.DataFrame, titles: dict[str, str], codes: list[str]) -> list[Coverage]:
     last_session = int(meta.get("unga_last_session", 0))
-    coverage = [
+    out = [
         Coverage("UN General Assembly votes", "Voeten et al., three forms combined",
                  _first(unga, "year"), _last(unga, "year"), years,
                  detail=(f" (session {last_session}, opened {1945 + last_session}; last roll "
@@ -257,16 +405,67 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
         Coverage("Trade by partner", "IMF DOTS", _first(trade, "year"), _last(trade, "year"),
                  years),
     ]
+    for ch_ in ("security", "igo", "formats"):
+        sub = sh[sh["channel"] == ch_] if len(sh) else sh
+        title, source = CHANNEL_SOURCES[ch_]
+        out.append(Coverage(title, source, _first(sub, "year"), _last(sub, "year"), years))
+    out.append(Coverage("Mineral production", "BGS (2016); Clio Infra & USGS",
+                        _first(minerals, "year"), _last(minerals, "year"), years))
     for code in codes:
         sub = ind[ind["indicator"] == code]
-        coverage.append(Coverage(titles.get(code, INDICATORS[code]), "World Bank WDI",
-                                 _first(sub, "year"), _last(sub, "year"), years))
-    src = con.execute("SELECT s.source, s.title, s.citation, s.coverage, s.licence, "
-                      "count(p.file) AS files, sum(p.rows) AS rows FROM sources s "
-                      "LEFT JOIN provenance p USING (source) GROUP BY ALL "
-                      "ORDER BY s.source").df()
-    return Profile(iso3, states.country_name(iso3), years, ps, ind, titles, unga, contrast, uo,
-                   ideal, trade, coverage, src, meta)
+        out.append(Coverage(titles.get(code, INDICATORS[code]), "World Bank WDI",
+                            _first(sub, "year"), _last(sub, "year"), years))
+    return out
+
+
+def _top_partners(flows: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The ``n`` largest buyers and suppliers per year with their shares."""
+    f = flows.copy()
+    f["share"] = f["value_usd_m"] / f.groupby(["iso3", "year", "flow"])[
+        "value_usd_m"].transform("sum")
+    f = f.sort_values(["flow", "year", "value_usd_m"], ascending=[True, True, False])
+    f["rank"] = f.groupby(["flow", "year"]).cumcount() + 1
+    f = f[f["rank"] <= n]
+    f["partner_name"] = f["partner"].map(_safe_name)
+    return f[["iso3", "year", "flow", "rank", "partner", "partner_name", "value_usd_m",
+              "share", "flag", "source"]].reset_index(drop=True)
+
+
+def _safe_name(code: str) -> str:
+    try:
+        return states.country_name(code)
+    except Exception:  # a historical or group code without a display name
+        return code
+
+
+def _alliances(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int]
+               ) -> pd.DataFrame:
+    """The focal state's alliance ties per year (ATOP and COW), one row per partner-year."""
+    try:
+        return con.execute("SELECT iso3_a AS iso3, iso3_b AS partner, year, defense, offense, "
+                           "neutrality, nonaggression, consultation, source FROM alliances "
+                           "WHERE iso3_a = ? AND year BETWEEN ? AND ? ORDER BY source, year, "
+                           "partner", [iso3, *years]).df()
+    except duckdb.CatalogException:
+        return pd.DataFrame()
+
+
+def _igo_counts(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int]
+                ) -> pd.DataFrame:
+    try:
+        return con.execute("SELECT * FROM igo_states WHERE iso3 = ? AND year BETWEEN ? AND ? "
+                           "ORDER BY year", [iso3, *years]).df()
+    except duckdb.CatalogException:
+        return pd.DataFrame()
+
+
+def _formats(iso3: str) -> pd.DataFrame:
+    try:
+        from multivector import formats
+    except ImportError:
+        return pd.DataFrame()
+    t = formats.load()
+    return t[t["iso3"] == iso3].reset_index(drop=True)
 
 
 def _year_spans(years: pd.Series) -> str:
