@@ -41,6 +41,15 @@ class ParseError(MultivectorError):
         return (type(self), (self.file, self.message, self.row, self.value))
 
 
+class DataTableError(ParseError):
+    """A row of a maintained data table (a packaged one, or a user's of the same form) breaks a rule
+    of the table: a bad code, date or status, a missing source, overlapping spells.
+
+    Raised with the file, the row (as a spreadsheet numbers it: the header is row 1) and the value
+    at fault.
+    """
+
+
 class UnknownCountryError(MultivectorError):
     """A country code or name that multivector cannot resolve."""
 
