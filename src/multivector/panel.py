@@ -184,20 +184,47 @@ def igo_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
                        f"? AND ? AND shared_igos IS NOT NULL{clause}", [*years, *params]).df()
 
 
+STATUS_WEIGHT = {"member": 1.0, "participant": 1.0, "associate member": 1.0,
+                 "observer": 0.5, "partner": 0.5, "dialogue partner": 0.5,
+                 "participation frozen": 0.0}
+BLOC_COUNTERPARTS = {"EU-C5": "EU"}  # formats whose counterpart is a bloc, not its members
+
+
 def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None) -> pd.DataFrame:
     """``iso3, partner, year, value``: formats of the maintained table both belong to.
+
+    A format both hold full status in (member, participant, associate member) counts 1; one in
+    which either is an observer or partner counts 0.5; frozen participation counts 0. A format
+    whose counterpart is a bloc (EU-Central Asia: the European Union itself) is shared with the
+    bloc's members of that year.
 
     Parameters
     ----------
     membership : pandas.DataFrame
-        ``format, iso3, year`` (:func:`multivector.formats.membership`).
+        ``format, iso3, year, status`` (:func:`multivector.formats.membership`).
     """
-    m = membership[["format", "iso3", "year"]].drop_duplicates()
+    from multivector.poles import blocs
+
+    m = membership[["format", "iso3", "year", "status"]].drop_duplicates()
+    extra = []
+    b = blocs()
+    for fmt, bloc in BLOC_COUNTERPARTS.items():
+        yrs = sorted(m.loc[m["format"] == fmt, "year"].unique())
+        for y in yrs:
+            mem = b[(b["bloc"] == bloc) & (b["from_year"] <= y) & (b["to_year"] >= y)]
+            extra.append(pd.DataFrame({"format": fmt, "iso3": mem["iso3"], "year": y,
+                                       "status": "participant"}))
+    if extra:
+        m = pd.concat([m, *extra], ignore_index=True).drop_duplicates(["format", "iso3",
+                                                                       "year"])
+    m = m.assign(w=m["status"].map(STATUS_WEIGHT).fillna(0.0))
     left = m if focal is None else m[m["iso3"].isin(focal)]
-    pairs = left.merge(m.rename(columns={"iso3": "partner"}), on=["format", "year"])
+    pairs = left.merge(m.rename(columns={"iso3": "partner"}), on=["format", "year"],
+                       suffixes=("", "_p"))
     pairs = pairs[pairs["iso3"] != pairs["partner"]]
-    return (pairs.groupby(["iso3", "partner", "year"], as_index=False)["format"].size()
-            .rename(columns={"size": "value"}).astype({"value": "float64"}))
+    pairs = pairs.assign(value=np.minimum(pairs["w"], pairs["w_p"]))
+    out = pairs.groupby(["iso3", "partner", "year"], as_index=False)["value"].sum()
+    return out[out["value"] > 0].reset_index(drop=True)
 
 
 def mean_shares(dyads: pd.DataFrame, membership: pd.DataFrame, channel: str) -> pd.DataFrame:

@@ -460,11 +460,9 @@ def _igo_counts(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int
 
 
 def _formats(iso3: str) -> pd.DataFrame:
-    try:
-        from multivector import formats
-    except ImportError:
-        return pd.DataFrame()
-    t = formats.load()
+    from multivector import formats
+
+    t = formats.load_formats()
     return t[t["iso3"] == iso3].reset_index(drop=True)
 
 
