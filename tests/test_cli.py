@@ -40,11 +40,15 @@ def _sql(path, query, params=None) -> pd.DataFrame:
 
 def _check_report(html: str, iso3: str, warehouse_path) -> None:
     assert html.lstrip().lower().startswith("<!doctype html>")
-    for key in ("economy", "unga", "exports", "imports"):
-        assert f'<div id="fig-{key}"' in html, key
-    # plotly.js inlined once, nothing fetched from the network
-    assert not re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", html, re.I)
-    assert html.count("plotly.js v") >= 1 and len(html) > 3_000_000
+    specs = json.loads(re.search(r'<script type="application/json" id="vega-specs">(.*?)'
+                                 r"</script>", html, re.S).group(1))
+    for key in ("composite", "economy", "unga", "exports", "imports", "channels"):
+        assert f'<div id="fig-{key}" class="chart"' in html, key
+        assert specs[f"fig-{key}"]["$schema"].startswith(
+            "https://vega.github.io/schema/vega-lite/v6"), key
+    # vega, vega-lite and vega-embed inlined once, nothing fetched from the network
+    assert not re.search(r"<script[^>]*\bsrc\s*=", html, re.I)
+    assert html.count("window.vegaEmbed=") == 1 and len(html) > 500_000
     assert f"({iso3})" in html
     # the citation of every ingested source, DOTS's in particular
     cite = str(markupsafe.escape(get_source("dots").citation))
@@ -93,6 +97,30 @@ def test_report_kazakhstan_summary_numbers(warehouse_env, tmp_path):
         GROUP BY r.session""")
     value = row["same"].iloc[0] / row["joint"].iloc[0]
     assert f"<td>Russia</td><td class=\"num\">{value:.2f}</td>" in html
+
+
+def test_report_pdf_beside_the_html_and_pdf_only(warehouse_env, tmp_path):
+    out = tmp_path / "kaz.html"
+    res = runner.invoke(app, ["report", "KAZ", "--pdf", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    pdf = tmp_path / "kaz.pdf"
+    assert out.is_file() and pdf.read_bytes().startswith(b"%PDF-")
+    assert "kaz.pdf" in _flat(res.output)
+    # a .pdf name writes the PDF only
+    only = tmp_path / "only" / "tur.pdf"
+    res = runner.invoke(app, ["report", "TUR", "--out", str(only)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in only.parent.iterdir()) == ["tur.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kaz.html", "kaz.pdf", "only"]
+
+
+def test_report_claims_file_must_exist(warehouse_env, tmp_path):
+    res = runner.invoke(app, ["report", "KAZ", "--claims", str(tmp_path / "none.yaml"),
+                              "--out", str(tmp_path / "k.html")])
+    assert res.exit_code == 1
+    assert "--claims" in _flat(res.output) and "none.yaml" in _flat(res.output)
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "k.html").exists()
 
 
 def test_report_unknown_code_suggests_nearest(warehouse_env, tmp_path):
