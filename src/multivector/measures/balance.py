@@ -247,11 +247,19 @@ def share_array(shares: pd.DataFrame, keys: list[str] | None = None,
 
 
 def pole_counts(shares: pd.DataFrame, units: pd.DataFrame, poles: list[str],
-                keys: list[str] | None = None) -> np.ndarray:
+                keys: list[str] | None = None, channels: list[str] | None = None
+                ) -> np.ndarray:
     """Number of poles each unit's balance is measured over (those with a share in any channel:
-    a pole that is the focal state itself is left out)."""
+    a pole that is the focal state itself is left out).
+
+    ``channels`` restricts the count to those channels: pass the channels with a positive
+    weight, as a channel that does not enter the composite brings no poles to it
+    (:func:`composite_shares`).
+    """
     keys = keys or ["iso3", "year"]
     s = shares[shares["share"].notna() & shares["pole"].isin(poles)]
+    if channels is not None:
+        s = s[s["channel"].isin(channels)]
     n = s.groupby(keys)["pole"].nunique()
     return units.join(n.rename("_n"), on=keys)["_n"].fillna(0).to_numpy()
 

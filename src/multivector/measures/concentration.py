@@ -100,7 +100,8 @@ def partner_concentration(frame: pd.DataFrame, by: list[str], unit: str = "partn
         top3_share, n_cover``.
     """
     f = frame.loc[frame[value] > 0, [*by, unit, value]]
-    f = f.sort_values([*by, value], ascending=[True] * len(by) + [False], kind="stable")
+    f = f.sort_values([*by, value, unit], ascending=[True] * len(by) + [False, True],
+                      kind="stable")
     g = f.groupby(by, sort=False)
     f = f.assign(_s=_normalised(f, by, value), _rank=g.cumcount() + 1)
     f["_cum"] = f.groupby(by, sort=False)["_s"].cumsum()
