@@ -317,11 +317,10 @@ def test_pole_production_focal_dropped_from_bloc_and_self_pole():
     assert de.loc["DEU", "value"] == 5
     assert de["share"].sum() == pytest.approx(1.0)
     us = out[(out["iso3"] == "USA") & (out["mineral"] == "copper")]
-    self_row = us[us["flag"] == "self"]
-    assert len(self_row) == 1 and self_row["pole"].iloc[0] == "USA"
-    assert np.isnan(self_row["value"].iloc[0])
-    focal = us[us["flag"] == "focal"]
-    assert focal["value"].tolist() == [25]
+    # the pole that is the focal state itself is its focal row: one row per pole label
+    assert us["pole"].is_unique
+    focal = us[us["pole"] == "USA"]
+    assert focal["flag"].tolist() == ["focal"] and focal["value"].tolist() == [25]
     rest = us[us["pole"] == REST]["value"].iloc[0]
     # copper world 100 (sum of producers): USA 25, CHN 25, EU 0, RUS 0, rest = CHL 50
     assert rest == pytest.approx(50.0)

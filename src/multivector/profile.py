@@ -662,7 +662,8 @@ def _composite_interval(point: pd.DataFrame, sh: pd.DataFrame, alt: pd.DataFrame
         frames.append(rows)
     allr = pd.concat(frames, ignore_index=True)
     units, cs, poles, S = bal.share_array(allr, keys, [c for c in chans])
-    npol = bal.pole_counts(allr, units, poles, keys)
+    npol = bal.pole_counts(allr, units, poles, keys,
+                           channels=[c for c in cs if w.get(c, 0) > 0])
     j, _ = bal.composite_evenness(S, bal.weight_matrix(cs, w), npol, bo.min_channels)
     ev = units.assign(evenness=j[0]).groupby(["iso3", "year"])["evenness"]
     q = ev.quantile(alpha).rename("_lo").to_frame().join(ev.quantile(1 - alpha).rename("_hi"))
