@@ -31,7 +31,7 @@ from multivector.measures.concentration import clr, evenness
 DEFAULT_WEIGHTS: dict[str, float] = {
     "unga": 1.0, "exports": 1.0, "imports": 1.0, "security": 1.0, "igo": 0.5, "formats": 0.5,
 }
-MIN_CHANNELS = 2
+MIN_CHANNELS = 3  # fewest channels with data for a composite
 KEYS = ["iso3", "year", "channel"]
 
 
@@ -150,8 +150,10 @@ def balance(shares: pd.DataFrame, weights: dict[str, float] | None = None,
     comp = composite_shares(shares, weights, min_channels)
     both = pd.concat([renormalise(shares), comp[[*KEYS, "pole", "share"]]], ignore_index=True)
     out = channel_balance(both)
-    return out.merge(comp[["iso3", "year", "n_channels", "channels"]].drop_duplicates(),
-                     on=["iso3", "year"], how="left")
+    out = out.merge(comp[["iso3", "year", "n_channels", "channels"]].drop_duplicates(),
+                    on=["iso3", "year"], how="left")
+    out["n_channels"] = out["n_channels"].astype("Int64")
+    return out
 
 
 def decompose(shares: pd.DataFrame, iso3: str, year0: int, year1: int,
