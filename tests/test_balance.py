@@ -131,7 +131,7 @@ def test_composite_weights_renormalised_over_present_channels():
                # A has no security and no unga in 2000: their weights are not counted
                + channel("A", 2001, "exports", {"USA": 0.5, "EU": 0.5, "CHN": 0.0})
                + channel("A", 2001, "unga", {"USA": 0.0, "EU": 0.0, "CHN": 1.0}))
-    out = bal.composite_shares(s)
+    out = bal.composite_shares(s, min_channels=2)
     y0 = out[out["year"] == 2000].set_index("pole")
     # exports (w 1) renormalised (.5, .5, 0); igo (w .5) renormalised (.375, .125, .5)
     assert y0["share"].to_dict() == pytest.approx({
@@ -155,15 +155,16 @@ def test_composite_min_channels():
     s = shares(channel("A", 2000, "exports", {"USA": 0.5, "CHN": 0.5})
                + channel("B", 2000, "exports", {"USA": 0.5, "CHN": 0.5})
                + channel("B", 2000, "unga", {"USA": 0.2, "CHN": 0.8}))
-    assert set(bal.composite_shares(s)["iso3"]) == {"B"}
+    assert set(bal.composite_shares(s, min_channels=2)["iso3"]) == {"B"}
     assert set(bal.composite_shares(s, min_channels=1)["iso3"]) == {"A", "B"}
     assert bal.composite_shares(s, min_channels=3).empty
+    assert bal.composite_shares(s).empty  # the default needs three channels
 
 
 def test_balance_gives_channels_and_composite():
     s = shares(channel("A", 2000, "exports", {"USA": 0.6, "EU": 0.2, "CHN": 0.2})
                + channel("A", 2000, "unga", {"USA": 0.2, "EU": 0.2, "CHN": 0.6}))
-    out = bal.balance(s).set_index("channel")
+    out = bal.balance(s, min_channels=2).set_index("channel")
     assert set(out.index) == {"exports", "unga", "composite"}
     # the composite (.4, .2, .4) is more even than either channel
     assert out.loc["composite", "evenness"] == pytest.approx(pielou([0.4, 0.2, 0.4]))
@@ -222,7 +223,7 @@ def test_composite_evenness_zero_weight_channel_brings_no_poles():
                + channel("K", 2000, "unga", {"USA": 0.2, "EU": np.nan, "CHN": 0.3})
                + channel("K", 2000, "igo", {"USA": 0.3, "EU": 0.3, "CHN": 0.4}))
     w = {"exports": 1.0, "unga": 1.0, "igo": 0.0}
-    frame = bal.balance(s, weights=w).set_index("channel")
+    frame = bal.balance(s, weights=w, min_channels=2).set_index("channel")
     # exports (5/7, 2/7), unga (.4, .6): composite (.5571, .4429) over two poles
     expected = pielou([(5 / 7 + 0.4) / 2, (2 / 7 + 0.6) / 2])
     assert frame.loc["composite", "n_poles"] == 2
@@ -233,7 +234,7 @@ def test_composite_evenness_zero_weight_channel_brings_no_poles():
     n_poles = bal.pole_counts(s, units, poles, channels=weighted)
     assert n_poles.tolist() == [2]
     assert bal.pole_counts(s, units, poles).tolist() == [3]
-    J, _ = bal.composite_evenness(S, W, n_poles)
+    J, _ = bal.composite_evenness(S, W, n_poles, min_channels=2)
     assert J[0, 0] == pytest.approx(expected)
 
 
@@ -275,7 +276,7 @@ def test_composite_evenness_min_channels_and_single_pole():
     S = np.array([[[0.5, 0.5], [1.0, 0.0]],
                   [[0.5, 0.5], [np.nan, np.nan]]])
     W = np.array([[1.0, 1.0], [1.0, 0.0]])
-    J, C = bal.composite_evenness(S, W, np.array([2, 2]))
+    J, C = bal.composite_evenness(S, W, np.array([2, 2]), min_channels=2)
     assert J[0, 0] == pytest.approx(pielou([0.75, 0.25]))
     assert C[0, 0].tolist() == pytest.approx([0.75, 0.25])
     assert np.isnan(J[0, 1])                        # one channel present
