@@ -99,9 +99,10 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     frames, totals = [], []
     if years[1] >= DOTS_FIRST_YEAR:
         span = (max(years[0], DOTS_FIRST_YEAR), years[1])
-        raw = dots_rows(con, span, focal)
-        fl = trade_mod.partner_flows(raw, focal, cif_fob, threshold)
-        own = raw if focal is None else raw[raw["reporter"].isin(focal)]
+        rel = con.table("trade").filter(f"year BETWEEN {int(span[0])} AND {int(span[1])}")
+        fl = trade_mod.partner_flows(rel, focal, cif_fob, threshold)
+        own = rel if focal is None else rel.filter(
+            f"reporter IN ({trade_mod._in_list(focal)})")
         tot = trade_mod.trade_totals(own, fl)
         frames.append(fl.assign(source="dots"))
         totals.append(tot.assign(source="dots"))
