@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from multivector.cli_claims import claims_app
 from multivector.errors import MultivectorError
 
 app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "
@@ -29,6 +30,7 @@ poles_app = typer.Typer(help="Pole sets: the power centres a state balances betw
                         no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(poles_app, name="poles")
+app.add_typer(claims_app, name="claims")
 
 console = Console()
 err = Console(stderr=True)

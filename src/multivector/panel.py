@@ -39,6 +39,8 @@ from multivector.poles import PoleSet
 SHARE_COLUMNS = ["iso3", "channel", "pole", "year", "value", "share", "total", "n_members",
                  "flag"]
 DOTS_FIRST_YEAR = 1960
+FLOW_COLUMNS = ["iso3", "partner", "year", "flow", "value_usd_m", "reported_usd_m",
+                "mirror_usd_m", "gap", "flag"]
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,10 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     frames, totals = [], []
     if years[1] >= DOTS_FIRST_YEAR:
         span = (max(years[0], DOTS_FIRST_YEAR), years[1])
-        raw = dots_rows(con, span, focal)
-        fl = trade_mod.partner_flows(raw, focal, cif_fob, threshold)
-        own = raw if focal is None else raw[raw["reporter"].isin(focal)]
+        rel = con.table("trade").filter(f"year BETWEEN {int(span[0])} AND {int(span[1])}")
+        fl = trade_mod.partner_flows(rel, focal, cif_fob, threshold)
+        own = rel if focal is None else rel.filter(
+            f"reporter IN ({trade_mod._in_list(focal)})")
         tot = trade_mod.trade_totals(own, fl)
         frames.append(fl.assign(source="dots"))
         totals.append(tot.assign(source="dots"))
@@ -108,8 +111,10 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
         fl, tot = cow_trade_flows(con, span, focal)
         frames.append(fl)
         totals.append(tot)
-    if not frames:
-        raise ValueError(f"no trade data source covers {years[0]}-{years[1]}")
+    if not frames:  # no source covers the years: no rows, not an error
+        return (pd.DataFrame(columns=[*FLOW_COLUMNS, "source"]),
+                pd.DataFrame(columns=["iso3", "year", "flow", "total_usd_m", "total_flag",
+                                      "source"]))
     return (pd.concat(frames, ignore_index=True), pd.concat(totals, ignore_index=True))
 
 
@@ -586,7 +591,10 @@ def power_components(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     br = members.merge(br, on=["iso3", "year"], how="left").fillna({"value": 0})
     br["value"] = br["value"].astype(float)
     frames.append(br.assign(component="vote_breadth", source="unga", derived=False)[cols])
-    out = pd.concat([f_ for f_ in frames if len(f_)], ignore_index=True)
+    frames = [f_ for f_ in frames if len(f_)]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(frames, ignore_index=True)
     states = set(con.execute("SELECT iso3 FROM states WHERE kind = 'state'").df()["iso3"])
     out = out[out["iso3"].isin(states)]
     # zero, not missing: a state without allies or trade dependants in a year the source covers

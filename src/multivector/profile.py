@@ -17,6 +17,7 @@ from scipy.special import ndtri
 from multivector import poles as poles_mod
 from multivector import states
 from multivector.measures import alignment, shares, similarity
+from multivector.measures.balance import MIN_CHANNELS
 from multivector.peers import PeerSet
 
 DEFAULT_YEARS = (1992, 2024)
@@ -100,7 +101,7 @@ class Profile:
     peers: PeerSet | None = None
     peers_power: pd.DataFrame = field(default_factory=pd.DataFrame)
     peers_balance: pd.DataFrame = field(default_factory=pd.DataFrame)
-    claims: list | None = None
+    claims: dict | None = None  # source, file, results (claims.ClaimResult.to_dict)
 
     @property
     def notes(self) -> list[str]:
@@ -357,9 +358,13 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
 
     claims = None
     if claims_file is not None:
+        from multivector import catalog
         from multivector import claims as claims_mod
 
-        claims = claims_mod.check_file(con, claims_file)
+        parsed = claims_mod.load_claims(claims_file)
+        claims = {"source": parsed.source, "file": str(claims_file),
+                  "results": [r.to_dict() for r in
+                              claims_mod.check(parsed, catalog.MeasureData(con))]}
 
     from multivector.warehouse import meta as read_meta
 
@@ -497,7 +502,7 @@ class BalanceOptions:
 
     channels: tuple[str, ...] = ("unga", "exports", "imports", "security", "igo", "formats")
     weights: tuple[tuple[str, float], ...] | None = None  # default: balance.DEFAULT_WEIGHTS
-    min_channels: int = 3
+    min_channels: int = MIN_CHANNELS
     n_boot: int = 500
     level: float = 0.95
     seed: int = 1992
@@ -662,7 +667,8 @@ def _composite_interval(point: pd.DataFrame, sh: pd.DataFrame, alt: pd.DataFrame
         frames.append(rows)
     allr = pd.concat(frames, ignore_index=True)
     units, cs, poles, S = bal.share_array(allr, keys, [c for c in chans])
-    npol = bal.pole_counts(allr, units, poles, keys)
+    npol = bal.pole_counts(allr, units, poles, keys,
+                           channels=[c for c in cs if w.get(c, 0) > 0])
     j, _ = bal.composite_evenness(S, bal.weight_matrix(cs, w), npol, bo.min_channels)
     ev = units.assign(evenness=j[0]).groupby(["iso3", "year"])["evenness"]
     q = ev.quantile(alpha).rename("_lo").to_frame().join(ev.quantile(1 - alpha).rename("_hi"))

@@ -135,7 +135,8 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
         sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame())],
                        ignore_index=True)
         units, chs, poles, S = balance.share_array(sh, channels=chans)
-        npol = balance.pole_counts(sh, units, poles)
+        npol = balance.pole_counts(sh, units, poles, channels=[c for c, w in zip(
+            chs, W.max(axis=0), strict=True) if w > 0])
         j, _ = balance.composite_evenness(S, W, npol)
         r = balance.rank_within(j, units["year"].to_numpy())
         frame = units.assign(pole_set=ps_name, measure=m, subset=sub, evenness=j[0], rank=r[0])

@@ -328,6 +328,7 @@ def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
             f"no warehouse at {target}; build it with `multivector ingest` "
             "(set MULTIVECTOR_MIRROR to read a local data mirror)")
     con = duckdb.connect(str(target), read_only=True)
+    con.execute("SET enable_progress_bar = false")  # commands show their own progress
     try:
         yield con
     finally:

@@ -173,7 +173,7 @@ def _flag_shares(mem: pd.DataFrame, keys: list[str], flag_col: str) -> pd.Series
     by = by.join(tot.rename("_tot"), on=keys)
     by["_pct"] = np.where(by["_tot"] > 0, 100 * by["value"] / by["_tot"], np.nan)
     by = by[by["_pct"] >= 0.5].sort_values([*keys, "_flag"])
-    by["_txt"] = by["_flag"] + " " + by["_pct"].round().astype(int).astype(str) + "%"
+    by["_txt"] = by["_flag"] + " " + np.floor(by["_pct"] + 0.5).astype(int).astype(str) + "%"
     return by.groupby(keys)["_txt"].agg(";".join).rename("_f")
 
 

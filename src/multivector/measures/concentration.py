@@ -100,15 +100,16 @@ def partner_concentration(frame: pd.DataFrame, by: list[str], unit: str = "partn
         top3_share, n_cover``.
     """
     f = frame.loc[frame[value] > 0, [*by, unit, value]]
-    f = f.sort_values([*by, value], ascending=[True] * len(by) + [False], kind="stable")
+    f = f.sort_values([*by, value, unit], ascending=[True] * len(by) + [False, True],
+                      kind="stable")
     g = f.groupby(by, sort=False)
     f = f.assign(_s=_normalised(f, by, value), _rank=g.cumcount() + 1)
     f["_cum"] = f.groupby(by, sort=False)["_s"].cumsum()
     # the partner that takes the cumulative share past ``cover`` is the last one counted
     f["_before"] = f["_cum"] - f["_s"]
+    f["_s2"] = f["_s"] ** 2
     out = f.groupby(by, sort=False).agg(
-        n_partners=(unit, "size"), total=(value, "sum"),
-        hhi=("_s", lambda s: float((s ** 2).sum())),
+        n_partners=(unit, "size"), total=(value, "sum"), hhi=("_s2", "sum"),
         top1_partner=(unit, "first"), top1_share=("_s", "first"),
     ).reset_index()
     top3 = f[f["_rank"] <= 3].groupby(by, sort=False)["_s"].sum().rename("top3_share")

@@ -77,7 +77,8 @@ def pole_production(production: pd.DataFrame, membership: pd.DataFrame,
     -------
     pandas.DataFrame
         ``iso3, channel, mineral, unit, pole, year, value, share, total, n_members, flag``
-        (``channel`` = ``minerals``, ``total`` the world production); the rows of a focal
+        (``channel`` = ``minerals``, ``total`` the world production; a pole that is the focal
+        state itself is its ``focal`` row); the rows of a focal
         state, mineral and year sum to one. Only minerals the focal state produced that year.
     """
     p = production[production["value"] > 0]
@@ -103,10 +104,8 @@ def pole_production(production: pd.DataFrame, membership: pd.DataFrame,
                                                            if len(s) == 1 else None)
     solo = solo.dropna().rename("_solo").reset_index()
     out = out.merge(solo, on=["pole", "year"], how="left")
-    self_row = out["_solo"] == out["focal"]
-    out.loc[self_row, ["value"]] = np.nan
-    out.loc[self_row, "flag"] = "self"
-    out = out.drop(columns="_solo")
+    # a pole that is the focal state itself: its row is the focal row, not a second one
+    out = out[out["_solo"] != out["focal"]].drop(columns="_solo")
     me = foc.rename(columns={"iso3": "focal"}).assign(pole=lambda d: d["focal"], n_members=1,
                                                       flag="focal")
     rest = out.groupby(["focal", "mineral", "year"], as_index=False)["value"].sum()

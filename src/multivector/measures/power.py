@@ -15,8 +15,8 @@ reach (engagement)
     ATOP alliance obligation (Leeds et al. 2002), ``trade_reach`` states for which the state is
     at least 1% of their total trade (IMF DOTS: how many economies depend on it, not how many
     it trades with, which is nearly every state for nearly every state), ``vote_breadth``
-    states whose UNGA agreement with the state is at least 0.8 in the session opening that
-    year (Voeten's data).
+    states whose chance-corrected UNGA agreement with the state (Cohen's kappa) is at least
+    0.5 on at least 20 joint votes in the session opening that year (Voeten's data).
 
 Each component is scaled 0-100 by the year's maximum over states (as the Lowy index does), the
 pillar score is the weighted mean of its available components, and the index is the weighted

@@ -20,25 +20,42 @@ Integration* 101).
 
 from __future__ import annotations
 
-import numpy as np
+import duckdb
 import pandas as pd
 
 CIF_FOB = 1.10
 DISCREPANCY = 0.25
 PARTNER_KINDS = ("state", "historical", "territory", "group")
 OTHER_SIDE = {"exports": "imports", "imports": "exports"}
+FLOW_COLUMNS = ["iso3", "partner", "year", "flow", "value_usd_m", "reported_usd_m",
+                "mirror_usd_m", "gap", "flag"]
+
+TradeInput = pd.DataFrame | duckdb.DuckDBPyRelation
 
 
-def partner_flows(trade: pd.DataFrame, focal: list[str] | None = None,
+def _relation(trade: TradeInput) -> duckdb.DuckDBPyRelation:
+    """A DuckDB relation over a frame, or the relation itself (lazy: a relation on the
+    warehouse's ``trade`` table pushes the filters down into the scan)."""
+    if isinstance(trade, duckdb.DuckDBPyRelation):
+        return trade
+    return duckdb.from_df(trade)
+
+
+def _in_list(values: list[str] | tuple[str, ...]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def partner_flows(trade: TradeInput, focal: list[str] | None = None,
                   cif_fob: float = CIF_FOB, threshold: float = DISCREPANCY) -> pd.DataFrame:
     """Each focal state's exports and imports by partner, with mirror figures where missing.
 
     Parameters
     ----------
-    trade : pandas.DataFrame
+    trade : pandas.DataFrame or duckdb.DuckDBPyRelation
         Rows of the warehouse ``trade`` table: ``reporter, reporter_kind, partner,
         partner_kind, year, flow, value_usd_m``. Must hold the focal states' own rows and the
-        rows other reporters give for them (``partner`` in ``focal``).
+        rows other reporters give for them (``partner`` in ``focal``). A DuckDB relation is
+        evaluated lazily, in the database.
     focal : list of str, optional
         Focal ISO3 codes; all reporters when omitted.
     cif_fob : float
@@ -55,36 +72,44 @@ def partner_flows(trade: pd.DataFrame, focal: list[str] | None = None,
         or ``discrepant``. Mirror figures are in the focal state's valuation (FOB for exports,
         CIF for imports).
     """
-    t = trade[trade["partner_kind"].isin(PARTNER_KINDS)
-              & trade["reporter_kind"].isin(PARTNER_KINDS)]
-    own = t if focal is None else t[t["reporter"].isin(focal)]
-    own = (own.groupby(["reporter", "partner", "year", "flow"], as_index=False)["value_usd_m"]
-           .sum(min_count=1)
-           .rename(columns={"reporter": "iso3", "value_usd_m": "reported_usd_m"}))
-    mir = t if focal is None else t[t["partner"].isin(focal)]
-    mir = mir.rename(columns={"reporter": "partner", "partner": "iso3"})
-    mir = mir.assign(flow=mir["flow"].map(OTHER_SIDE))
-    factor = np.where(mir["flow"] == "exports", 1 / cif_fob, cif_fob)
-    mir = mir.assign(mirror_usd_m=mir["value_usd_m"] * factor)
-    mir = (mir.groupby(["iso3", "partner", "year", "flow"], as_index=False)["mirror_usd_m"]
-           .sum(min_count=1))
-    out = own.merge(mir, on=["iso3", "partner", "year", "flow"], how="outer")
-    out = out[out["iso3"] != out["partner"]]
-    rep, mirv = out["reported_usd_m"], out["mirror_usd_m"]
-    big = np.fmax(rep, mirv)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["gap"] = np.where(big > 0, (rep - mirv) / big, np.nan)
-    out["value_usd_m"] = rep.fillna(mirv)
-    out["flag"] = np.select([rep.isna() & mirv.notna(),
-                             rep.notna() & (out["gap"].abs() > threshold)],
-                            ["mirror", "discrepant"], "")
-    out = out[out["value_usd_m"].notna()]
-    cols = ["iso3", "partner", "year", "flow", "value_usd_m", "reported_usd_m", "mirror_usd_m",
-            "gap", "flag"]
-    return out[cols].sort_values(["iso3", "flow", "year", "partner"]).reset_index(drop=True)
+    kinds = _in_list(PARTNER_KINDS)
+    own_filter = f"AND reporter IN ({_in_list(focal)})" if focal is not None else ""
+    mir_filter = f"AND partner IN ({_in_list(focal)})" if focal is not None else ""
+    sql = f"""
+    WITH t AS (
+        SELECT reporter, partner, year, flow, value_usd_m FROM trade
+        WHERE partner_kind IN ({kinds}) AND reporter_kind IN ({kinds})
+    ), own AS (
+        SELECT reporter AS iso3, partner, year, flow, sum(value_usd_m) AS reported_usd_m
+        FROM t WHERE true {own_filter} GROUP BY ALL
+    ), mir AS (
+        SELECT partner AS iso3, reporter AS partner, year,
+               CASE flow WHEN 'exports' THEN 'imports' ELSE 'exports' END AS flow,
+               sum(value_usd_m * CASE flow WHEN 'imports' THEN {1 / cif_fob!r}
+                                           ELSE {float(cif_fob)!r} END) AS mirror_usd_m
+        FROM t WHERE true {mir_filter} GROUP BY ALL
+    ), j AS (
+        SELECT iso3, partner, year, flow, reported_usd_m, mirror_usd_m,
+               CASE WHEN greatest(reported_usd_m, mirror_usd_m) > 0
+                    THEN (reported_usd_m - mirror_usd_m)
+                         / greatest(reported_usd_m, mirror_usd_m) END AS gap
+        FROM own FULL OUTER JOIN mir USING (iso3, partner, year, flow)
+        WHERE iso3 <> partner
+    )
+    SELECT iso3, partner, CAST(year AS INTEGER) AS year, flow,
+           coalesce(reported_usd_m, mirror_usd_m) AS value_usd_m, reported_usd_m,
+           mirror_usd_m, gap,
+           CASE WHEN reported_usd_m IS NULL AND mirror_usd_m IS NOT NULL THEN 'mirror'
+                WHEN reported_usd_m IS NOT NULL AND abs(gap) > {float(threshold)!r}
+                THEN 'discrepant' ELSE '' END AS flag
+    FROM j WHERE coalesce(reported_usd_m, mirror_usd_m) IS NOT NULL
+    """
+    out = _relation(trade).query("trade", sql).df()
+    return out[FLOW_COLUMNS].sort_values(["iso3", "flow", "year", "partner"],
+                                         ignore_index=True)
 
 
-def trade_totals(trade: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+def trade_totals(trade: TradeInput, flows: pd.DataFrame) -> pd.DataFrame:
     """Each focal state's total exports and imports per year, mirror-filled gaps added.
 
     The total is the reporter's own ``World`` figure (which includes trade it could not
@@ -94,7 +119,7 @@ def trade_totals(trade: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    trade : pandas.DataFrame
+    trade : pandas.DataFrame or duckdb.DuckDBPyRelation
         The ``trade`` rows with ``partner_label == "World"`` for the focal states (``reporter,
         partner_label, year, flow, value_usd_m``); other rows are ignored.
     flows : pandas.DataFrame
@@ -105,16 +130,20 @@ def trade_totals(trade: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``iso3, year, flow, total_usd_m, total_flag``.
     """
-    world = (trade[trade["partner_label"] == "World"]
-             .groupby(["reporter", "year", "flow"], as_index=False)["value_usd_m"].sum()
-             .rename(columns={"reporter": "iso3", "value_usd_m": "world_usd_m"}))
-    fl = flows.assign(filled=flows["value_usd_m"].where(flows["flag"] == "mirror", 0.0))
-    sums = fl.groupby(["iso3", "year", "flow"], as_index=False).agg(
-        partners_usd_m=("value_usd_m", "sum"), filled_usd_m=("filled", "sum"))
+    world = (_relation(trade).query(
+        "trade", "SELECT reporter AS iso3, CAST(year AS INTEGER) AS year, flow, "
+                 "sum(value_usd_m) AS world_usd_m FROM trade WHERE partner_label = 'World' "
+                 "GROUP BY ALL").df())
+    sums = (flows.assign(filled=flows["value_usd_m"].where(flows["flag"] == "mirror", 0.0))
+            .groupby(["iso3", "year", "flow"], as_index=False)
+            .agg(partners_usd_m=("value_usd_m", "sum"), filled_usd_m=("filled", "sum")))
+    if len(world):
+        world["year"] = world["year"].astype(sums["year"].dtype if len(sums) else "int64")
     out = sums.merge(world, on=["iso3", "year", "flow"], how="outer")
     has_world = out["world_usd_m"].notna()
-    out["total_usd_m"] = np.where(has_world,
-                                  out["world_usd_m"] + out["filled_usd_m"].fillna(0.0),
-                                  out["partners_usd_m"])
-    out["total_flag"] = np.where(has_world, "", "partner sum")
+    out["total_usd_m"] = out["world_usd_m"].where(
+        ~has_world, out["world_usd_m"] + out["filled_usd_m"].fillna(0.0))
+    out.loc[~has_world, "total_usd_m"] = out.loc[~has_world, "partners_usd_m"]
+    out["total_flag"] = ""
+    out.loc[~has_world, "total_flag"] = "partner sum"
     return out[["iso3", "year", "flow", "total_usd_m", "total_flag"]]
