@@ -153,29 +153,63 @@ def test_front_page_rank_uses_the_sensitivity_row_of_the_same_year():
     p.sensitivity.loc[0, "rank_p95"] = 60
     text = " ".join(content.front_page(p).sentences)
     assert "its place depends on the analyst's choices: ranks 5-60" in text
+    # another pole set: the stored ranks are under the defaults, and the report says so
+    p.pole_set = poles.load_pole_set("wide")
+    front = content.front_page(p)
+    text = " ".join(front.sentences)
+    assert "Under the default settings (core poles, agreement on all roll calls, default " \
+           "weights), whose composite differs from this report's, the sensitivity run ranks " \
+           "Kazakhstan 20th of the 100 states" in text
+    assert "than 81% of states" not in front.headline
+
+
+def test_front_page_places_a_state_among_peers_it_does_not_belong_to():
+    from multivector.peers import load_peer_set
+
+    p = _with_balance()
+    p.iso3, p.name = "TUV", "Tuvalu"
+    p.peers = load_peer_set("middle")
+    assert "TUV" not in p.peers.members
+    p.peers_balance = pd.DataFrame({"iso3": ["TUV", "KAZ", "BRA"], "year": [2003] * 3,
+                                    "evenness": [0.9, 0.95, 0.5]})
+    front = content.front_page(p)
+    text = " ".join(front.sentences)
+    assert "Placed among the 2 middle powers, it would be 2nd of 3." in text
+    facts = {f.label: f for f in front.facts}
+    assert facts["Among middle powers"].value == "2nd of 3"
+    assert "Tuvalu is not one of them" in facts["Among middle powers"].detail
 
 
 def test_claims_section_lists_verdicts_and_evidence():
+    wdi = {"source": "wdi", "title": "World Bank WDI", "citation": "World Bank (2025). WDI."}
     p = _bare()
-    p.claims = [
-        {"id": "gdp", "text": "GDP per capita was 9,000 dollars in 2020.",
+    p.claims = {"source": {"title": "Test statements", "note": "Written for the test."},
+                "file": "claims.yaml", "results": [
+        {"id": "gdp", "text": "GDP per capita was 9,000 dollars in 2020.", "country": "KAZ",
          "verdict": "supported",
-         "evidence": [{"indicator": "ny.gdp.pcap.cd", "year": 2020, "stated": 9000.0,
-                       "found": 9121.6, "source": "World Bank WDI"}]},
-        {"id": "rank", "text": "Kazakhstan is the most balanced state.",
-         "verdict": "contradicted", "evidence": [{"measure": "balance", "rank": 47}]},
-        {"id": "x", "text": "Trade in 2023.", "verdict": "unverifiable", "evidence": []},
-    ]
+         "evidence": [{"check": "value", "name": "ny.gdp.pcap.cd", "year": 2020,
+                       "stated": 9000.0, "found": 9121.6, "sources": [wdi],
+                       "explanation": "GDP per capita of KAZ in 2020 = 9,122; stated 9,000 "
+                                      "(+1.4%, tolerance 10%) -> supported"}]},
+        {"id": "rank", "text": "Kazakhstan is the most balanced state.", "country": "KAZ",
+         "verdict": "contradicted", "evidence": [{"name": "balance", "rank": 47, "of": 211}]},
+        {"id": "x", "text": "Trade in 2023.", "country": "KAZ", "verdict": "unverifiable",
+         "evidence": []},
+    ]}
     section = content.claims_section(p)
     assert section is not None
     items = next(b for b in section.blocks if isinstance(b, content.Claims)).items
     assert [i.verdict for i in items] == ["supported", "contradicted", "unverifiable"]
-    assert items[0].evidence == ["indicator: ny.gdp.pcap.cd; year: 2020; stated: 9000; "
-                                 "found: 9122; source: World Bank WDI"]
-    page = html_mod.render(content.build(p))
+    assert items[0].evidence == ["GDP per capita of KAZ in 2020 = 9,122; stated 9,000 (+1.4%, "
+                                 "tolerance 10%) -> supported (source: World Bank WDI)"]
+    assert items[1].evidence == ["name: balance; rank: 47; of: 211"]
+    assert items[2].evidence == []
+    page = html.unescape(html_mod.render(content.build(p)))
     assert '<span class="verdict contradicted">contradicted</span>' in page
     assert "3 claims checked against the warehouse: 1 supported, 1 contradicted, " \
-           "1 unverifiable." in page
+           "1 unverifiable. Claims file: claims.yaml." in page
+    assert "Claims file source: Test statements Written for the test." in page
+    assert "World Bank (2025). WDI." in page  # the citation of the evidence's source
     assert content.claims_section(_bare()) is None
 
 

@@ -233,14 +233,8 @@ def report(
 
     iso3 = states.validate_iso3(country)
     span = parse_years(years)
-    if claims is not None:
-        import importlib.util
-
-        if not claims.is_file():
-            raise MultivectorError(f"--claims: no such file {str(claims)!r}")
-        if importlib.util.find_spec("multivector.claims") is None:
-            raise MultivectorError("--claims: this version of multivector has no claims "
-                                   "checker")
+    if claims is not None and not claims.is_file():
+        raise MultivectorError(f"--claims: no such file {str(claims)!r}")
     target = out or Path(f"{iso3}.html")
     pdf_only = target.suffix.lower() == ".pdf"
     pdf_path = target if pdf_only else (target.with_suffix(".pdf") if pdf else None)

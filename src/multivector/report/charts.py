@@ -64,7 +64,7 @@ CONFIG: dict = {
     "legend": {"orient": "top", "direction": "horizontal", "labelFontSize": 11,
                "titleFontSize": 11, "titleFontWeight": 500, "titleColor": MUTED,
                "symbolSize": 90, "columnPadding": 12, "titleOrient": "left",
-               "labelLimit": 220, "symbolOpacity": 1},
+               "labelLimit": 220, "symbolOpacity": 1, "columns": 6},
     "header": {"labelFontSize": 12, "labelFontWeight": 600, "labelColor": INK,
                "titleFontSize": 0},
     "text": {"font": FONT},
@@ -198,7 +198,7 @@ def composite_balance(p: Profile) -> alt.TopLevelMixin | None:
             x=_x_plain(p, "x")))
         layers.append(alt.Chart(breaks).mark_text(align="right", dx=-3, fontSize=10,
                                                   color=MUTED, baseline="bottom").encode(
-            x=_x_plain(p, "x"), y=alt.value(HEIGHT - 3), text="label:N"))
+            x=_x_plain(p, "x"), y=alt.Y("ypix:Q", scale=None), text="label:N"))
     layers[:0] = gap_layers(p, _last(df), "no composite: fewer than "
                          f"{p.balance_options.min_channels if p.balance_options else 3} "
                          "channels with data")
@@ -210,17 +210,21 @@ def composite_balance(p: Profile) -> alt.TopLevelMixin | None:
 
 
 def _channel_breaks(df: pd.DataFrame) -> pd.DataFrame:
-    """Years where the composite's set of channels changes, labelled ``+formats −IGOs``."""
-    rows = []
+    """Years where the composite's set of channels changes, labelled ``+formats −IGOs``;
+    ``ypix`` lifts a label above its neighbour's when two breaks are close."""
+    rows: list[dict] = []
     prev = None
     for year, chans in zip(df["year"], df["channels"], strict=True):
         cur = set(chans.split(","))
         if prev is not None and cur != prev:
             added = [f"+{CHANNEL_LABELS.get(c, c)}" for c in sorted(cur - prev)]
             gone = [f"−{CHANNEL_LABELS.get(c, c)}" for c in sorted(prev - cur)]
-            rows.append({"x": year - 0.5, "label": " ".join([*added, *gone])})
+            level = (rows[-1]["level"] + 1) % 3 if rows and year - 0.5 - rows[-1]["x"] < 4 \
+                else 0
+            rows.append({"x": year - 0.5, "label": " ".join([*added, *gone]), "level": level})
         prev = cur
-    return pd.DataFrame(rows, columns=["x", "label"])
+    out = pd.DataFrame(rows, columns=["x", "label", "level"])
+    return out.assign(ypix=HEIGHT - 3 - 13 * out["level"])
 
 
 # ------------------------------------------------------------------------------------ UNGA

@@ -94,9 +94,13 @@ class Figure:
     caption: str
     empty: str
 
+    _spec: dict | None = field(default=None, repr=False, compare=False)
+
     def spec(self) -> dict | None:
-        """The Vega-Lite specification, or None when there is no chart."""
-        return charts.spec(self.chart) if self.chart is not None else None
+        """The Vega-Lite specification, or None when there is no chart (built once)."""
+        if self.chart is not None and self._spec is None:
+            self._spec = charts.spec(self.chart)
+        return self._spec
 
 
 @dataclass
@@ -284,6 +288,24 @@ def _peer_rank(p: Profile, year: int) -> tuple[int, int] | None:
     return codes.index(p.iso3) + 1, len(codes)
 
 
+def default_settings(p: Profile) -> bool:
+    """Whether the profile uses the settings the sensitivity tables rank under (core poles,
+    agreement on all roll calls, the default channels and weights)."""
+    from multivector import sensitivity
+    from multivector.profile import BalanceOptions
+
+    o, b = p.unga_options, p.balance_options or BalanceOptions()
+    return (p.pole_set.name == sensitivity.DEFAULT[0] and o.measure == sensitivity.DEFAULT[1]
+            and o.issue is None and not o.important_only and o.amendments and o.paragraphs
+            and b.weights is None and b.channels == BalanceOptions().channels
+            and b.min_channels == BalanceOptions().min_channels)
+
+
+def _points(x: float) -> str:
+    n = round(100 * x)
+    return f"{n} percentage point{'' if n == 1 else 's'}"
+
+
 def rank_band(rank: float, n_states: float) -> str:
     """The words of :data:`RANK_BANDS` for a rank among ``n_states`` (1 = most even)."""
     share = rank / n_states
@@ -365,8 +387,15 @@ def front_page(p: Profile) -> FrontPage:
 
     # rank
     sens = _sens_row(p, year)
+    default = default_settings(p)
     peer = _peer_rank(p, year)
     peer_title = (p.peers.title.lower() if p.peers is not None else "peers")
+    member = p.peers is not None and p.iso3 in p.peers.members
+    peer_text = ""
+    if peer is not None:
+        peer_text = (f" Among the {peer[1]} {peer_title} it is {_ordinal(peer[0])}." if member
+                     else f" Placed among the {peer[1] - 1} {peer_title}, it would be "
+                     f"{_ordinal(peer[0])} of {peer[1]}.")
     headline_place = ""
     if sens is not None and pd.notna(sens.get("rank")):
         r, n = int(sens["rank"]), int(sens["n_states"])
@@ -374,28 +403,32 @@ def front_page(p: Profile) -> FrontPage:
         band = rank_band(r, n)
         lo, hi = int(round(sens["rank_p05"])), int(round(sens["rank_p95"]))
         same = rank_band(lo, n) == band and rank_band(hi, n) == band
-        facts.append(Fact("Rank among all states", f"{r} of {n}",
+        facts.append(Fact("Rank among all states" + ("" if default else ", default settings"),
+                          f"{r} of {n}",
                           f"ranks {lo}-{hi} in 90% of {int(sens['n_runs']):,} analyses"))
-        text = (f"That ranks {p.name} {_ordinal(r)} of the {n} states with a composite in "
-                f"{year} (1 = most even): more even than {_pct(more_even)} of them, {band}")
+        who = (f"That ranks {p.name}" if default else
+               f"Under the default settings (core poles, agreement on all roll calls, default "
+               f"weights), whose composite differs from this report's, the sensitivity run "
+               f"ranks {p.name}")
+        text = (f"{who} {_ordinal(r)} of the {n} states with a composite in {year} (1 = most "
+                f"even): more even than {_pct(more_even)} of them, {band}")
         text += (f", where it stays in 90% of the alternative analyses (ranks {lo}-{hi})."
                  if same else f"; its place depends on the analyst's choices: ranks {lo}-{hi} "
                  f"in 90% of the alternative analyses, {int(sens['rank_min'])}-"
                  f"{int(sens['rank_max'])} at the extremes.")
-        if peer is not None:
-            text += f" Among the {peer[1]} {peer_title} it is {_ordinal(peer[0])}."
-        sentences.append(text)
-        headline_place = f"more evenly spread across the poles than {_pct(more_even)} of states"
+        sentences.append(text + peer_text)
+        if default:
+            headline_place = (f"more evenly spread across the poles than {_pct(more_even)} of "
+                              "states")
     else:
-        text = ("Its rank among all states is not available: this warehouse holds no "
-                "sensitivity tables (they are computed when the warehouse is built).")
-        if peer is not None:
-            text += f" Among the {peer[1]} {peer_title} it ranks {_ordinal(peer[0])} by evenness."
-        sentences.append(text)
+        sentences.append("Its rank among all states is not available: this warehouse holds "
+                         "no sensitivity tables (they are computed when the warehouse is "
+                         "built)." + peer_text)
     if peer is not None:
         facts.append(Fact(f"Among {peer_title}", f"{_ordinal(peer[0])} of {peer[1]}",
-                          f"by composite evenness, {year}"))
-        if not headline_place:
+                          f"by composite evenness, {year}" + (
+                              "" if member else f"; {p.name} is not one of them")))
+        if not headline_place and member:
             headline_place = f"{_ordinal(peer[0])} most evenly spread of {peer[1]} {peer_title}"
 
     # tilt
@@ -408,7 +441,7 @@ def front_page(p: Profile) -> FrontPage:
         text = f"Its largest pole in {year} was {lead}"
         if len(shares) > 1:
             second = shares.iloc[1]
-            text += (f", {100 * (top['share'] - second['share']):.0f} percentage points ahead of "
+            text += (f", {_points(top['share'] - second['share'])} ahead of "
                      f"{_the(p, second['pole'])} ({_pct(second['share'])}); the smallest, "
                      f"{_the(p, bottom['pole'])} ({_pct(bottom['share'])})")
         name = _the(p, top["pole"])
@@ -423,8 +456,8 @@ def front_page(p: Profile) -> FrontPage:
             text += f". By channel, the largest pole in {year} was: {'; '.join(leaders)}"
         sentences.append(text + ".")
         facts.append(Fact("Largest pole", f"{_label(p, top['pole'])} {_pct(top['share'])}",
-                          (f"{100 * (top['share'] - shares.iloc[1]['share']):.0f} points ahead "
-                           f"of {_label(p, shares.iloc[1]['pole'])}; since {since}")
+                          (f"{_points(top['share'] - shares.iloc[1]['share'])} ahead "
+                           f"of {_the(p, shares.iloc[1]['pole'])}; since {since}")
                           if len(shares) > 1 else f"since {since}"))
         top_txt = f"largest pole {_the(p, top['pole'])} ({_pct(top['share'])})"
 
@@ -899,44 +932,75 @@ def _get(obj: Any, key: str, default: Any = None) -> Any:
 
 
 def _evidence_text(item: Any) -> str:
-    """One piece of evidence as ``key: value`` pairs, the usual keys first."""
+    """One piece of evidence in words: the checker's explanation and the sources it used, or
+    its ``key: value`` pairs (the usual keys first) when it has no explanation."""
     if not isinstance(item, dict):
-        item = {k: v for k, v in vars(item).items() if not k.startswith("_")} if hasattr(
-            item, "__dict__") else {"evidence": item}
-    first = ["indicator", "measure", "year", "years", "stated", "found", "value", "ratio",
-             "rank", "tolerance", "source", "citation"]
-    keys = [k for k in first if k in item] + [k for k in item if k not in first]
-    parts = []
-    for k in keys:
-        v = item[k]
-        if v is None or (isinstance(v, float) and pd.isna(v)):
-            continue
-        parts.append(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}")
-    return "; ".join(parts)
+        item = ({k: v for k, v in vars(item).items() if not k.startswith("_")}
+                if hasattr(item, "__dict__") else {"evidence": item})
+    sources = [str(_get(s, "title", s)) for s in item.get("sources") or []]
+    if item.get("explanation"):
+        text = str(item["explanation"])
+    else:
+        first = ["indicator", "measure", "name", "year", "years", "stated", "found", "value",
+                 "ratio", "rank", "tolerance", "source", "citation"]
+        skip = {"sources", "details", "values"}
+        keys = ([k for k in first if k in item]
+                + [k for k in item if k not in first and k not in skip])
+        parts = []
+        for k in keys:
+            v = item[k]
+            if v is None or (isinstance(v, float) and pd.isna(v)) or v in ({}, []):
+                continue
+            parts.append(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}")
+        text = "; ".join(parts)
+    return text + (f" (source: {'; '.join(sources)})" if sources else "")
+
+
+def _claims_source(source: Any) -> str:
+    if isinstance(source, dict):
+        return " ".join(str(source[k]) for k in ("title", "note") if source.get(k))
+    return str(source or "")
 
 
 def claims_section(p: Profile) -> Section | None:
-    """The checked claims (``--claims FILE``): verdict and evidence of each."""
+    """The checked claims (``--claims FILE``): verdict and evidence of each.
+
+    ``Profile.claims`` is ``{"source", "file", "results"}`` with the results of
+    :func:`multivector.claims.check` as dicts (``id, text, verdict, evidence``); a plain list of
+    such results is read too.
+    """
     if p.claims is None:
         return None
     raw = p.claims
-    source = _get(raw, "source", "") if not isinstance(raw, list) else ""
-    items = raw if isinstance(raw, list) else list(_get(raw, "claims", []) or [])
-    out = []
+    items = (raw if isinstance(raw, list)
+             else list(_get(raw, "results", None) or _get(raw, "claims", None) or []))
+    source = "" if isinstance(raw, list) else _claims_source(_get(raw, "source", ""))
+    out, citations = [], {}
     for c in items:
         ev = _get(c, "evidence", []) or []
+        ev = ev if isinstance(ev, list) else [ev]
+        for e in ev:
+            for s in (_get(e, "sources", None) or []) if isinstance(e, dict) else []:
+                if isinstance(s, dict) and s.get("citation"):
+                    citations.setdefault(str(s.get("title", s["citation"])), str(s["citation"]))
         out.append(ClaimItem(str(_get(c, "id", "")), str(_get(c, "text", "") or ""),
-                             str(_get(c, "verdict", "")),
-                             [_evidence_text(e) for e in (ev if isinstance(ev, list) else [ev])]))
-    counts = pd.Series([c.verdict for c in out]).value_counts()
+                             str(_get(c, "verdict", "")), [_evidence_text(e) for e in ev]))
+    counts = pd.Series([c.verdict for c in out], dtype=object).value_counts()
     summary = ", ".join(f"{n} {v}" for v, n in counts.items()) if len(out) else "no claims"
+    file = "" if isinstance(raw, list) else str(_get(raw, "file", "") or "")
     blocks: list[Block] = [Paragraph(f"{len(out)} claims checked against the warehouse: "
-                                     f"{summary}.")]
-    blocks.append(Claims(str(source or ""), out))
+                                     f"{summary}." + (f" Claims file: {file}." if file else ""))]
+    blocks.append(Claims(source, out))
+    if citations:
+        blocks.append(Heading("Sources of the evidence"))
+        blocks.append(Table("claims-sources", ["Source", "Citation"],
+                            [[t, cit] for t, cit in citations.items()], [False, False],
+                            [2.0, 5.0]))
     blocks.append(Paragraph(
         "A claim is supported when every value it states is within its tolerance of the data "
-        "(relative, 10% unless the claims file says otherwise), contradicted when one is not, "
-        "and unverifiable when the data hold no value for that year or measure.", "method"))
+        "(relative, 10% unless the claims file says otherwise; ranks in places), contradicted "
+        "when one is not, and unverifiable when the data hold no value for that year or "
+        "measure (multivector claims check).", "method"))
     return Section("claims", "Claims checked", blocks, "Claims")
 
 

@@ -12,7 +12,9 @@ rest of the page has room for it.
 from __future__ import annotations
 
 import io
+import os
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from fpdf import FPDF
@@ -38,17 +40,33 @@ VERDICT_COLOURS = {"supported": ((216, 240, 222), (30, 107, 52)),
 _FONTS_REGISTERED = False
 
 
-def chart_png(spec: dict) -> bytes:
-    """A chart's PNG at :data:`SCALE`, drawn with the report's own fonts."""
+def _register_fonts() -> None:
     global _FONTS_REGISTERED
-    import vl_convert as vlc
-
     if not _FONTS_REGISTERED:
+        import vl_convert as vlc
+
         vlc.register_font_directory(str(FONT_DIR))
         _FONTS_REGISTERED = True
+
+
+def chart_png(spec: dict) -> bytes:
+    """A chart's PNG at :data:`SCALE`, drawn with the report's own fonts."""
+    import vl_convert as vlc
+
     from multivector.report.html import VEGA_LITE
 
+    _register_fonts()
     return vlc.vegalite_to_png(spec, vl_version=VEGA_LITE, scale=SCALE)
+
+
+def chart_pngs(figures: list[c.Figure]) -> dict[str, bytes]:
+    """The PNG of every figure that has a chart, by key, rendered on a few threads."""
+    _register_fonts()
+    todo = [f for f in figures if f.chart is not None]
+    specs = [f.spec() for f in todo]
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        pngs = list(pool.map(chart_png, specs))
+    return {f.key: png for f, png in zip(todo, pngs, strict=True)}
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -64,6 +82,7 @@ class _PDF(FPDF):
     def __init__(self, report: c.Report) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.report = report
+        self.pngs = chart_pngs(report.figures())
         self.set_margins(MARGIN, MARGIN + 3, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 2)
         self.add_font(FONT, "", str(FONT_DIR / "LiberationSans-Regular.ttf"))
@@ -117,11 +136,10 @@ def _heading(pdf: _PDF, text: str, size: float = 11.5) -> None:
 
 
 def _figure(pdf: _PDF, fig: c.Figure) -> None:
-    spec = fig.spec()
-    if spec is None:
+    png = pdf.pngs.get(fig.key)
+    if png is None:
         _empty(pdf, fig.empty)
         return
-    png = chart_png(spec)
     w_px, h_px = png_size(png)
     w = min(pdf.text_width, w_px / SCALE * PX_MM)
     h = w * h_px / w_px
