@@ -549,31 +549,38 @@ def igo_count(p: Profile) -> alt.TopLevelMixin | None:
 
 
 def formats_shared(p: Profile) -> alt.TopLevelMixin | None:
-    """Post-2010 regional formats the state shares with each pole, one row per pole."""
+    """Post-2010 regional formats the state shares with each pole, one strip per pole."""
     df = _channel_values(p, "formats")
     if df.empty:
         return None
-    df = df[df["value"].notna()]
+    df = df[df["value"].notna()].assign(x0=lambda d: d["year"] - 0.5,
+                                        x1=lambda d: d["year"] + 0.5)
+    df["label"] = df["value"].map(lambda v: "" if v <= 0 else "·" if v < 0.1
+                                  else f"{v:.2g}" if v >= 1 else f"{v:.1f}")
+    top = max(1.0, float(df["value"].max()))
     poles = [pole_label(p, x) for x in p.pole_set.ids]
-    df = df.assign(x0=df["year"] - 0.45, x1=df["year"] + 0.45)
-    area = alt.Chart().mark_rect(opacity=0.9).encode(
+    base = alt.Chart(df).encode(
         x=alt.X("x0:Q", title=None, scale=alt.Scale(domain=_domain(p), nice=False),
                 axis=alt.Axis(format="d", tickMinStep=1, grid=False)),
+        y=alt.Y("pole:N", sort=poles, title=None))
+    rect = base.mark_rect(stroke="white", strokeWidth=0.5).encode(
         x2="x1:Q",
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(tickMinStep=1, tickCount=2)),
-        y2=alt.datum(0),
-        color=alt.Color("pole:N", scale=pole_scale(p), legend=None),
+        color=alt.Color("value:Q", title="formats shared", scale=alt.Scale(
+            domain=[0, top], range=["#f1f3f5", "#08306b"]),
+            legend=alt.Legend(gradientLength=160, format="~g")),
         tooltip=["pole:N", alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("value:Q", format=".2f", title="formats shared")])
-    return area.properties(width=WIDTH - 60, height=42).facet(
-        data=df, row=alt.Row("pole:N", sort=poles, title=None,
-                             header=alt.Header(labelAngle=0, labelAlign="right",
-                                               labelOrient="left", labelPadding=6,
-                                               labelFontWeight="normal", labelFontSize=11.5)),
-        spacing=6).properties(title=_title(
-            f"Regional formats {p.name} shares with each pole",
-            "Number of formats of the maintained table both belong to (full status 1, observer "
-            "or partner 0.5; 31 December of each year); a bloc: mean over its members"))
+    text = base.mark_text(fontSize=9.5, dx=0).encode(
+        x=alt.X("year:Q", scale=alt.Scale(domain=_domain(p), nice=False), title=None),
+        text="label:N",
+        color=alt.condition(f"datum.value > {top / 2:.3f}", alt.value("white"),
+                            alt.value(INK)))
+    return _sized(alt.layer(*gap_layers(p, _last(df), "formats table ends"), rect, text),
+                  height=30 * len(poles)).properties(title=_title(
+                      f"Regional formats {p.name} shares with each pole",
+                      "Number of formats of the maintained table both belong to (full status "
+                      "1, observer or partner 0.5; 31 December of each year); a bloc: mean over "
+                      "its members (·: under 0.1)"))
 
 
 # -------------------------------------------------------------------------------- minerals
