@@ -37,7 +37,7 @@ def con(built_warehouse):
 
 
 def _one(con, sql, params=None):
-    return con.execute(sql, params or []).fetchone()[0]
+    return con.execute(sql, params or []).fetchall()[0][0]
 
 
 def _sha256(path: Path) -> str:
@@ -242,7 +242,7 @@ def test_long_vs_wide_differences_are_only_missing_votes(con, mirror):
     assert pd.Series(lacking).isin([8, 9]).sum() + pd.isna(lacking).sum() == len(diff)
     # and the warehouse's own count of differing cells is this one
     fa = con.execute("SELECT rollcalls, differ FROM unga_form_agreement "
-                     "WHERE form_a = 'long' AND form_b = 'wide'").fetchone()
+                     "WHERE form_a = 'long' AND form_b = 'wide'").fetchall()[0]
     assert fa[0] == 5429
     assert fa[1] == len(diff)
     assert 0 < len(diff) < 0.01 * 1_066_613
@@ -256,7 +256,7 @@ def test_long_vs_wide_differences_are_only_missing_votes(con, mirror):
 def test_kazakhstan_votes_from_1992(con):
     first_cast = con.execute(
         "SELECT min(r.session), min(r.year) FROM unga_votes v JOIN unga_rollcalls r "
-        "USING (rcid) WHERE v.iso3 = 'KAZ' AND v.vote <= 3").fetchone()
+        "USING (rcid) WHERE v.iso3 = 'KAZ' AND v.vote <= 3").fetchall()[0]
     assert first_cast[0] in (46, 47) and first_cast[1] == 1992
     # member from 2 March 1992: recorded (present or absent) from session 46, never a
     # non-member afterwards
@@ -286,7 +286,7 @@ def test_plain_agreement_matches_direct_sql_count(con):
             SELECT count(*), count(*) FILTER (a.vote = b.vote)
             FROM unga_votes a JOIN unga_votes b USING (rcid) JOIN unga_rollcalls r USING (rcid)
             WHERE r.session = 70 AND a.iso3 = 'KAZ' AND b.iso3 = ?
-              AND a.vote IN (1, 2, 3) AND b.vote IN (1, 2, 3)""", [other]).fetchone()
+              AND a.vote IN (1, 2, 3) AND b.vote IN (1, 2, 3)""", [other]).fetchall()[0]
         assert joint > 50
         assert int(row["n_votes"].iloc[0]) == joint
         assert float(row["value"].iloc[0]) == pytest.approx(same / joint, abs=1e-12)
