@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import special
 
 from multivector.measures.idealpoints import DynamicIdealPoints, bridge_keys, resolve_device
-
-NO_JAX = importlib.util.find_spec("jax") is None
-needs_jax = pytest.mark.skipif(NO_JAX, reason="jax is not installed (pip install -e '.[test]' "
-                               "or '.[jax]' brings it); the numpy/jax parity is not checked")
 
 
 def simulate(n_states=50, n_sessions=10, n_items=40, rw=0.1, seed=0, repeat_items=False):
@@ -252,70 +246,3 @@ def test_importing_multivector_never_needs_jax():
             "               if sys.modules[m] is not None)\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
-
-
-@needs_jax
-def test_jax_erfcx_matches_scipy_including_where_jax_own_fails():
-    import jax
-
-    from multivector.measures import _idealpoints_jax as jx
-
-    z = np.concatenate([np.linspace(-21.3, 60.0, 200_001), np.linspace(26.5, 26.7, 2001),
-                        [1e3, 1e8]])
-    with jax.enable_x64(True):
-        got = np.asarray(jx._erfcx(z))
-        assert float(jx._erfcx(np.array([np.inf]))[0]) == 0.0
-    assert np.max(np.abs(got - special.erfcx(z)) / special.erfcx(z)) < 1e-13
-
-
-@needs_jax
-@pytest.mark.parametrize("mode", ["ordinal", "binary"])
-def test_jax_objective_and_gradient_match_numpy(mode):
-    votes, rc, _ = simulate(n_states=30, n_sessions=4, n_items=20, seed=6)
-    cpu = DynamicIdealPoints(bridging="none", mode=mode, device="cpu")
-    gpu = DynamicIdealPoints(bridging="none", mode=mode, device="jax")
-    d, _, _ = cpu._prepare(votes, rc)
-    rng = np.random.default_rng(0)
-    start = cpu._start(d)
-    n, g = d.n_cells, d.n_groups
-    for scale in (1.0, 8.0):  # 8: linear predictors up to about +-40, deep in the tails
-        x = start + rng.normal(0, 0.3, size=len(start))
-        x[:n + g] *= np.sqrt(scale)
-        f_cpu, g_cpu = cpu._objective(x, d)
-        f_jax, g_jax = gpu._objective(x, d)
-        assert np.isfinite(f_cpu) and np.all(np.isfinite(g_cpu))
-        assert abs(f_jax - f_cpu) <= 1e-10 * abs(f_cpu)
-        assert np.max(np.abs(g_jax - g_cpu)) <= 1e-8 * np.max(np.abs(g_cpu))
-    # the likelihood, not only the prior, differs between the two points compared
-    assert abs(cpu._neg_loglik(x, d)[0] - cpu._neg_loglik(start, d)[0]) > 1.0
-
-
-@needs_jax
-def test_jax_fit_matches_numpy_fit(simulated):
-    votes, rc, truth = simulated
-    kw = {"bridging": "none", "anchor": anchor_of(truth), "intervals": "bootstrap", "n_boot": 3}
-    cpu = DynamicIdealPoints(device="cpu", **kw).fit(votes, rc)
-    jax_fit = DynamicIdealPoints(device="jax", **kw).fit(votes, rc)
-    assert cpu.device_.startswith("numpy") and jax_fit.device_.startswith("jax")
-    assert jax_fit.converged_
-    assert abs(jax_fit.objective_ - cpu.objective_) <= 1e-8 * abs(cpu.objective_)
-    a, b = cpu.ideal_points_, jax_fit.ideal_points_
-    # same formulas, same optimiser: the two paths differ by rounding only (about 1e-11 here)
-    assert np.max(np.abs(a["theta"] - b["theta"])) < 1e-6
-    # the bootstrap refits (new votes on the same cells) agree as well
-    assert np.allclose(a["se"], b["se"], rtol=1e-6)
-    assert np.allclose(cpu.items_["discrimination"], jax_fit.items_["discrimination"],
-                       atol=1e-6)
-
-
-@needs_jax
-def test_auto_uses_jax_only_on_a_gpu():
-    from multivector.measures import _idealpoints_jax as jx
-
-    dev = resolve_device("auto")
-    if jx.gpu_devices():
-        assert dev is not None and dev.platform == "gpu"
-    else:
-        assert dev is None
-    assert resolve_device("jax") is not None
-    assert resolve_device("cpu") is None

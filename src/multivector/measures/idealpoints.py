@@ -47,7 +47,7 @@ random-walk prior's smoothing bias is not in either. docs/methods.md gives the f
 Device (``device``): the likelihood over the vote list, the part whose cost grows with the votes,
 runs in numpy (``"cpu"``, the default, in ``n_threads`` threads) or in jax (``"jax"``: jax's
 default device; ``"auto"``: jax on a GPU when jax is installed and lists one, numpy otherwise),
-in float64 either way, with the same formulas, so the estimates agree to rounding. jax is an
+in float64 either way, the same likelihood, so the estimates agree to rounding. jax is an
 optional dependency (``pip install "multivector[gpu]"`` for NVIDIA GPUs, ``"multivector[jax]"``
 for jax on the CPU); the priors, the preconditioner, the intervals and scipy's L-BFGS stay in
 numpy. BLAS is held to one thread while fitting: its threads gain nothing on the optimiser's
