@@ -55,7 +55,7 @@ COW = {"cow_defense": "defense", "cow_neutral": "neutrality", "cow_nonagg": "non
 
 def _read(path: str | Path, rename: dict[str, str], source: str) -> pd.DataFrame:
     keys = ["ccode1", "ccode2", "year"]
-    raw = cow.require_columns(cow._read_single_frame(path), path, keys + list(rename))
+    raw = cow.require_columns(cow.read_single_frame(path), path, keys + list(rename))
     c1, c2, yr = (cow.integer_column(raw, c, path) for c in keys)
     flags = cow.flag_columns(raw, list(rename), path).rename(columns=rename)
     frame = pd.concat([pd.DataFrame({"ccode1": c1, "ccode2": c2, "year": yr}), flags], axis=1)

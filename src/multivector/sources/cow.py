@@ -19,7 +19,8 @@ from multivector.errors import ParseError
 NMC_COLUMNS = ["ccode", "year", "milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
 
 
-def _read_single_frame(path: str | Path) -> pd.DataFrame:
+def read_single_frame(path: str | Path) -> pd.DataFrame:
+    """The one data frame an R data file holds (pyreadr); ParseError otherwise."""
     import pyreadr
 
     try:
@@ -43,7 +44,7 @@ def read_nmc(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         ``ccode, iso3, year, milex, milper, irst, pec, tpop, upop, cinc, primary``.
     """
-    df = _read_single_frame(path)
+    df = read_single_frame(path)
     missing = set(NMC_COLUMNS) - set(df.columns)
     if missing:
         raise ParseError(str(path), f"missing columns {sorted(missing)}")
@@ -236,7 +237,7 @@ def read_trade_dyads(path: str | Path) -> pd.DataFrame:
     ParseError
         A missing column, a directed file, an unknown COW code, a negative flow other than -9.
     """
-    raw = require_columns(_read_single_frame(path), path, TRADE_DYAD_COLUMNS)
+    raw = require_columns(read_single_frame(path), path, TRADE_DYAD_COLUMNS)
     c1, c2, yr = (integer_column(raw, c, path) for c in ("ccode1", "ccode2", "year"))
     form = dyad_form(pd.DataFrame({"ccode1": c1, "ccode2": c2, "year": yr}), path)
     if form != "non-directed":
@@ -268,7 +269,7 @@ def read_trade_states(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         ``iso3, year, imports_usd_m, exports_usd_m``.
     """
-    raw = require_columns(_read_single_frame(path), path, TRADE_STATE_COLUMNS)
+    raw = require_columns(read_single_frame(path), path, TRADE_STATE_COLUMNS)
     cc, yr = integer_column(raw, "ccode", path), integer_column(raw, "year", path)
     key = pd.MultiIndex.from_arrays([cc, yr])
     if key.has_duplicates:

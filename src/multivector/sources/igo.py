@@ -105,7 +105,7 @@ def read_igo_states(path: str | Path) -> pd.DataFrame:
         Missing column, unknown COW code, repeated state-year, a count that is missing or
         negative, or ``anytype`` other than full + associate + observer.
     """
-    raw = cow.require_columns(cow._read_single_frame(path), path, STATE_COLUMNS)
+    raw = cow.require_columns(cow.read_single_frame(path), path, STATE_COLUMNS)
     cc, yr = cow.integer_column(raw, "ccode", path), cow.integer_column(raw, "year", path)
     key = pd.MultiIndex.from_arrays([cc, yr])
     if key.has_duplicates:
@@ -136,7 +136,7 @@ def read_igo_dyads(path: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         ``iso3_a, iso3_b, year, shared_igos``.
     """
-    raw = cow.require_columns(cow._read_single_frame(path), path, DYAD_COLUMNS)
+    raw = cow.require_columns(cow.read_single_frame(path), path, DYAD_COLUMNS)
     c1, c2, yr = (cow.integer_column(raw, c, path) for c in DYAD_COLUMNS[:3])
     shared = _count(raw, "dyadigos", path)
     frame = pd.DataFrame({"ccode1": c1, "ccode2": c2, "year": yr, "shared_igos": shared})
