@@ -23,10 +23,12 @@ from multivector.sources.registry import get_source
 
 pytestmark = pytest.mark.mirror
 
-INGESTED = {"unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc"}
+INGESTED = {"unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
+            "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military"}
 TABLES = ["unga_rollcalls", "unga_votes", "unga_form_agreement", "indicators",
-          "indicator_meta", "trade", "cow_nmc", "states", "poles", "blocs", "unmapped",
-          "provenance", "sources", "meta"]
+          "indicator_meta", "trade", "cow_nmc", "alliances", "igo_dyads", "igo_states",
+          "igo_membership", "igos", "trade_cow", "trade_cow_totals", "minerals", "milex",
+          "states", "poles", "blocs", "unmapped", "provenance", "sources", "meta"]
 
 
 @pytest.fixture
@@ -110,7 +112,9 @@ def test_provenance_pins_every_ingested_file(con, mirror):
         assert reg[r.file]["sha256"] == r.sha256
         assert int(reg[r.file]["bytes"]) == int(r.bytes)
         assert _sha256(mirror / r.file) == r.sha256, r.file
-    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1
+    # UNGA 2 + 3 + 1, WDI 70, DOTS 235, NMC 1, ATOP 1, COW alliances 1, COW IGO 2,
+    # manyIOs 2, COW trade 2, OWID minerals 2 CSV + 2 datapackage.json, OWID military 2 + 2
+    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1 + 1 + 1 + 2 + 2 + 2 + 4 + 4
 
 
 # --- UNGA ------------------------------------------------------------------------------------
@@ -366,6 +370,19 @@ def _content(path: Path) -> dict:
         out["h_indicators"] = _one(c, "SELECT sum(hash(code, year, indicator, value)) "
                                       "FROM indicators")
         out["h_nmc"] = _one(c, "SELECT sum(hash(ccode, iso3, year, cinc)) FROM cow_nmc")
+        out["h_alliances"] = _one(c, "SELECT sum(hash(iso3_a, iso3_b, year, defense, offense, "
+                                     "neutrality, nonaggression, consultation, source)) "
+                                     "FROM alliances")
+        out["h_igo"] = _one(c, "SELECT sum(hash(iso3_a, iso3_b, year, shared_igos)) "
+                               "FROM igo_dyads")
+        out["h_membership"] = _one(c, "SELECT sum(hash(igo, iso3, year, status, source)) "
+                                      "FROM igo_membership")
+        out["h_trade_cow"] = _one(c, "SELECT sum(hash(importer, exporter, year, value_usd_m, "
+                                     "smooth_usd_m)) FROM trade_cow")
+        out["h_minerals"] = _one(c, "SELECT sum(hash(entity, year, mineral, value, unit, "
+                                    "iso3)) FROM minerals")
+        out["h_milex"] = _one(c, "SELECT sum(hash(entity, year, milex_usd, share_gdp, "
+                                 "source)) FROM milex")
         out["h_prov"] = _one(c, "SELECT sum(hash(source, file, sha256, bytes, rows)) "
                                 "FROM provenance")
         out["agreement"] = c.execute("SELECT * FROM unga_form_agreement ORDER BY ALL").fetchall()
