@@ -6,11 +6,14 @@ R needs Rscript with the packages pscl and MCMCpack, e.g.
 
     .venv/bin/python benchmarks/idealpoints.py
 
-Prints, in one run (about 20 minutes on 2 cores, most of it R's sampler and the bootstrap):
+Prints, in one run (about 30 minutes on 2 cores, most of it R's sampler):
 
 1. the full 1946-2024 fit on all votes (ordinal: no < abstain < yes, bridged by resolution
    title, Laplace intervals): wall time, L-BFGS iterations, votes, state-sessions and items.
-   Target (issue): under 60 s on 2 cores.
+   Target (issue): under 60 s on 2 cores. Then the same fit with ``device="jax"`` when jax is
+   installed (``pip install -e ".[jax]"``; skipped with a message otherwise): jax's device, its
+   wall time beside numpy's, and how far the two estimates are apart. On a machine where jax
+   sees no GPU this is jax on the CPU, and the output says that there is no GPU figure.
 2. the same fit with parametric-bootstrap intervals (``N_BOOT`` refits): total time, time per
    refit, and the median ratio of the bootstrap interval width to the Laplace interval width.
    Target: intervals included in under 10 minutes on 2 cores.
@@ -24,15 +27,20 @@ Prints, in one run (about 20 minutes on 2 cores, most of it R's sampler and the 
       reference chain of 1,000 burn-in + 5,000 draws takes most of an hour on 2 cores, so the
       chain is shortened to ``MCMC_BURNIN + MCMC_DRAWS`` = 2,000 iterations; R's fixed set-up (the
       function builds its sparse vote list row by row) and its sampler are timed separately
-      inside R, and only the sampler is scaled linearly to 6,000 iterations. Targets: at least
+      inside R, and only the sampler is SCALED LINEARLY to 6,000 iterations. Targets: at least
       100x faster, correlation of ideal points (with R's posterior means, over state-sessions)
-      at least 0.98. R starts from its default (eigen) values; the correlations with the means
-      of the first and of the second half of its draws show whether the short chain is still
-      moving (a mode and a converged posterior mean need not coincide for extreme states).
-      A shorter chain is not enough: with 100 burn-in + 400 draws R's means were still moving
-      (correlation with ours 0.959, first half vs second half of the draws visibly apart); with
-      1,000 + 1,000 they settle (0.98); and R started from multivector's estimates stays there
-      (0.999), so the gap at short chains is R's burn-in, not a different optimum.
+      at least 0.98.
+
+      Convergence, within the same run, from two R chains:
+
+      - chain A starts from R's default (eigen) values: the correlation of ours with the means
+        of the first and of the second half of its draws, and the half means of the states
+        where the two estimates differ most, show whether the chain is still moving and which
+        way (a shorter chain, 100 burn-in + 400 draws, was still moving: correlation 0.959);
+      - chain B starts from multivector's estimates (``theta.start``: each state's mean over the
+        sessions, the only form MCMCpack 1.6.3 accepts; item starts follow from it by R's own
+        probit regressions) with a short burn-in (``MCMC_START_BURNIN + MCMC_START_DRAWS``): if
+        R's posterior sits where our mode is, the chain stays there, half after half.
    b. ``pscl::ideal`` (static; ``maxiter=10000``, pscl's default burn-in and thinning,
       ``normalize=TRUE``) on session 77. Targets: at least 10x faster, correlation at least
       0.98.
@@ -60,10 +68,12 @@ from multivector import warehouse
 from multivector.measures.idealpoints import DynamicIdealPoints
 
 N_BOOT = 20
+EVAL_REPEATS = 20
 FULL_TARGET_S = 60.0
 BOOT_TARGET_S = 600.0
 MCMC_SESSIONS = (69, 78)  # inclusive
 MCMC_BURNIN, MCMC_DRAWS = 1000, 1000
+MCMC_START_BURNIN, MCMC_START_DRAWS = 100, 400  # chain B, started from our estimates
 MCMC_REFERENCE = 6000  # 1,000 burn-in + 5,000 draws
 PSCL_SESSION = 77
 PSCL_MAXITER = 10000
@@ -80,10 +90,18 @@ R_MCMC = r"""
 args <- commandArgs(trailingOnly = TRUE)
 dir <- args[1]
 burnin <- as.integer(args[2]); mcmc <- as.integer(args[3])
-rw <- as.numeric(args[4]); item_prec <- as.numeric(args[5])
+rw <- as.numeric(args[4]); item_prec <- as.numeric(args[5]); tag <- args[6]
 suppressMessages(library(MCMCpack))
 m <- as.matrix(read.csv(file.path(dir, "votes.csv"), row.names = 1, check.names = FALSE))
 time_map <- read.csv(file.path(dir, "items.csv"))$time
+# start values: NA (R's eigen start) or one value per state, as a plain numeric vector (a
+# matrix is refused by MCMCpack 1.6.3's factor.score.start.check)
+theta_start <- NA
+start_file <- file.path(dir, "start.csv")
+if (file.exists(start_file)) {
+  start <- read.csv(start_file)
+  theta_start <- as.numeric(start$theta[match(rownames(m), start$iso3)])
+}
 # mark the compiled sampler's start and end, to tell R's set-up from its iterations
 steps <- as.list(body(MCMCdynamicIRT1d))
 k <- which(vapply(steps, function(e) any(grepl("cMCMCdynamicIRT1d", deparse(e), fixed = TRUE)),
@@ -96,6 +114,7 @@ suppressMessages(trace("MCMCdynamicIRT1d", at = c(k, k + 1), print = FALSE,
 t0 <- proc.time()[["elapsed"]]
 out <- MCMCdynamicIRT1d(m, item.time.map = time_map, theta.constraints = list(USA = "+"),
                         burnin = burnin, mcmc = mcmc, thin = 1, seed = 1,
+                        theta.start = theta_start,
                         tau2.start = rw^2, c0 = -1, d0 = -1, e0 = 0, E0 = 1,
                         a0 = 0, A0 = item_prec, b0 = 0, B0 = item_prec,
                         store.item = FALSE, store.ability = TRUE)
@@ -105,10 +124,10 @@ half <- seq_len(nrow(theta)) <= nrow(theta) / 2
 write.csv(data.frame(name = colnames(theta), theta = colMeans(theta),
                      first_half = colMeans(theta[half, , drop = FALSE]),
                      second_half = colMeans(theta[!half, , drop = FALSE])),
-          file.path(dir, "theta.csv"), row.names = FALSE)
+          file.path(dir, paste0("theta_", tag, ".csv")), row.names = FALSE)
 write.csv(data.frame(total = t1 - t0, setup = .marks$t[1] - t0,
                      sampler = .marks$t[2] - .marks$t[1]),
-          file.path(dir, "timing.csv"), row.names = FALSE)
+          file.path(dir, paste0("timing_", tag, ".csv")), row.names = FALSE)
 """
 
 R_PSCL = r"""
@@ -228,8 +247,10 @@ def full_fits(votes: pd.DataFrame, rc: pd.DataFrame, rows: list) -> None:
           f"converged: {lap.converged_}")
     print(f"   wall time (fit_seconds_)                        {lap.fit_seconds_:>12.1f} s   "
           f"target < {FULL_TARGET_S:.0f} s")
+    print(f"   likelihood evaluated by                         {lap.device_:>12s}")
     rows.append(("full fit 1946-2024, ordinal + Laplace", lap.fit_seconds_, None, None, None,
                  f"< {FULL_TARGET_S:.0f} s"))
+    with_jax(votes, rc, lap, rows)
 
     print(f"\n2. Same fit with parametric-bootstrap intervals (n_boot={N_BOOT})")
     boot = DynamicIdealPoints(mode="ordinal", intervals="bootstrap", n_boot=N_BOOT).fit(votes, rc)
@@ -250,9 +271,81 @@ def full_fits(votes: pd.DataFrame, rc: pd.DataFrame, rows: list) -> None:
                  None, None, f"< {BOOT_TARGET_S:.0f} s"))
 
 
+def with_jax(votes: pd.DataFrame, rc: pd.DataFrame, ref: DynamicIdealPoints,
+             rows: list) -> None:
+    """The full fit again with ``device="jax"``, beside numpy's ``ref``."""
+    print("\n1b. Same fit, likelihood in jax (device='jax')")
+    try:
+        from multivector.measures import _idealpoints_jax as jx
+    except ImportError as exc:
+        print(f"   skipped: jax is not installed ({exc}); pip install -e '.[jax]' "
+              f"(CPU) or '.[gpu]' (NVIDIA GPU)")
+        return
+    gpus = jx.gpu_devices()
+    fit = DynamicIdealPoints(mode="ordinal", intervals="laplace", device="jax").fit(votes, rc)
+    both = ref.ideal_points_.merge(fit.ideal_points_, on=["iso3", "session"],
+                                   suffixes=("", "_jax"))
+    print(f"   device                                          {fit.device_}")
+    print(f"   L-BFGS iterations                               {fit.n_iter_:>12d}   "
+          f"converged: {fit.converged_}")
+    print(f"   wall time (fit_seconds_, compilation included)  {fit.fit_seconds_:>12.1f} s   "
+          f"numpy: {ref.fit_seconds_:.1f} s ({ref.device_}); "
+          f"jax / numpy = {fit.fit_seconds_ / ref.fit_seconds_:.2f}")
+    print(f"   agreement with numpy: objective rel. diff "
+          f"{abs(fit.objective_ - ref.objective_) / abs(ref.objective_):.1e}, "
+          f"max |theta diff| {(both['theta'] - both['theta_jax']).abs().max():.1e}, "
+          f"corr {np.corrcoef(both['theta'], both['theta_jax'])[0, 1]:.9f}")
+    per_eval = {}
+    for name, model in (("numpy", ref), ("jax", fit)):
+        model._neg_loglik(model.x_, model._data)  # warm (compiled, threads started)
+        tic = time.perf_counter()
+        for _ in range(EVAL_REPEATS):
+            model._neg_loglik(model.x_, model._data)
+        per_eval[name] = (time.perf_counter() - tic) / EVAL_REPEATS
+    print(f"   one likelihood + gradient evaluation over all votes (mean of {EVAL_REPEATS}): "
+          f"numpy {per_eval['numpy'] * 1e3:.1f} ms, jax {per_eval['jax'] * 1e3:.1f} ms")
+    if not gpus:
+        print("   GPU: jax sees no GPU on this machine, so there is NO GPU figure; the jax "
+              "timings above are jax on the CPU")
+    rows.append((f"full fit, jax on {'GPU' if gpus else 'CPU'} (numpy above)", fit.fit_seconds_,
+                 None, None, None, "no GPU figure" if not gpus else "GPU"))
+
+
+def run_mcmc(m: pd.DataFrame, session: pd.Series, first: int, burnin: int, draws: int,
+             model: DynamicIdealPoints, tag: str, start: pd.DataFrame | None = None):
+    """One MCMCdynamicIRT1d chain on vote matrix ``m``; ``start``: ``iso3, theta`` starting
+    values (R's eigen start without). Returns R's posterior means (``iso3, session, theta,
+    first_half, second_half``), R's timing (total, setup, sampler) and the subprocess wall
+    time; raises on failure."""
+    with tempfile.TemporaryDirectory(prefix="mv-bench-r-") as tmp:
+        tmp = Path(tmp)
+        m.to_csv(tmp / "votes.csv")
+        pd.DataFrame({"rcid": m.columns, "time": session.to_numpy() - first + 1}).to_csv(
+            tmp / "items.csv", index=False)
+        if start is not None:
+            start.to_csv(tmp / "start.csv", index=False)
+        wall = rscript(R_MCMC, tmp, "mcmc", burnin, draws, model.rw_scale,
+                       1 / model.item_scale ** 2, tag, timeout=3600)
+        timing = pd.read_csv(tmp / f"timing_{tag}.csv").iloc[0]
+        theta = pd.read_csv(tmp / f"theta_{tag}.csv")
+    parts = theta["name"].str.extract(r"^theta\.(.+)\.t(\d+)$")
+    peer = pd.DataFrame({"iso3": parts[0], "session": parts[1].astype(int) + first - 1,
+                         "theta": theta["theta"], "first_half": theta["first_half"],
+                         "second_half": theta["second_half"]})
+    return peer, timing, wall
+
+
+def halves(ours: pd.DataFrame, peer: pd.DataFrame) -> tuple[float, float]:
+    """|corr| of ours with the means of the first and of the second half of R's draws."""
+    on = ["iso3", "session"]
+    return tuple(correlate(ours, peer[on].assign(theta=peer[h]), on)[0]
+                 for h in ("first_half", "second_half"))
+
+
 def against_mcmcpack(votes: pd.DataFrame, rc: pd.DataFrame, rows: list) -> None:
     first, last = MCMC_SESSIONS
     iters = MCMC_BURNIN + MCMC_DRAWS
+    on = ["iso3", "session"]
     print(f"\n3a. Binary, sessions {first}-{last}: multivector vs MCMCpack::MCMCdynamicIRT1d")
     sub_votes, sub_rc = window(votes, rc, first, last)
     model = DynamicIdealPoints(mode="binary", bridging="none", intervals=None)
@@ -263,47 +356,74 @@ def against_mcmcpack(votes: pd.DataFrame, rc: pd.DataFrame, rows: list) -> None:
           f"{int(m.notna().sum().sum()):,d} yes/no votes")
     print(f"   multivector: {model.fit_seconds_:.2f} s, {model.n_iter_} iterations, "
           f"{len(ours):,d} state-sessions")
-    with tempfile.TemporaryDirectory(prefix="mv-bench-r-") as tmp:
-        tmp = Path(tmp)
-        m.to_csv(tmp / "votes.csv")
-        pd.DataFrame({"rcid": m.columns, "time": session.to_numpy() - first + 1}).to_csv(
-            tmp / "items.csv", index=False)
-        try:
-            wall = rscript(R_MCMC, tmp, "mcmc", MCMC_BURNIN, MCMC_DRAWS, model.rw_scale,
-                           1 / model.item_scale ** 2, timeout=3600)
-        except (RuntimeError, subprocess.TimeoutExpired) as exc:
-            print(f"   MCMCdynamicIRT1d did not run: {exc}")
-            return
-        timing = pd.read_csv(tmp / "timing.csv").iloc[0]
-        theta = pd.read_csv(tmp / "theta.csv")
-    parts = theta["name"].str.extract(r"^theta\.(.+)\.t(\d+)$")
-    peer = pd.DataFrame({"iso3": parts[0], "session": parts[1].astype(int) + first - 1,
-                         "theta": theta["theta"]})
+    try:
+        peer, timing, wall = run_mcmc(m, session, first, MCMC_BURNIN, MCMC_DRAWS, model, "a")
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        print(f"   MCMCdynamicIRT1d did not run: {exc}")
+        return
     total, setup, sampler = timing["total"], timing["setup"], timing["sampler"]
     scaled = total + sampler * (MCMC_REFERENCE / iters - 1)
-    corr, n, flipped = correlate(ours, peer, ["iso3", "session"])
+    corr, n, flipped = correlate(ours, peer, on)
     speed = scaled / model.fit_seconds_
-    print(f"   R, measured for burnin={MCMC_BURNIN} + mcmc={MCMC_DRAWS} = {iters} iterations: "
-          f"{total:.1f} s in R (set-up {setup:.1f} s, sampler {sampler:.1f} s = "
-          f"{sampler / iters:.3f} s/iteration); whole Rscript subprocess {wall:.1f} s")
-    print(f"   R, SCALED to the reference {MCMC_REFERENCE:,d} iterations (1,000 burn-in + 5,000 "
-          f"draws): set-up + sampler x {MCMC_REFERENCE / iters:g} = {scaled:.0f} s "
+    print(f"   chain A (R's default eigen start), measured for burnin={MCMC_BURNIN:,d} + "
+          f"mcmc={MCMC_DRAWS:,d} = {iters:,d} iterations: {total:.1f} s in R (set-up "
+          f"{setup:.1f} s, sampler {sampler:.1f} s = {sampler / iters:.3f} s/iteration); whole "
+          f"Rscript subprocess {wall:.1f} s")
+    print(f"   R, SCALED LINEARLY to the reference {MCMC_REFERENCE:,d} iterations (1,000 burn-in "
+          f"+ 5,000 draws): set-up + sampler x {MCMC_REFERENCE / iters:g} = {scaled:.0f} s "
           f"({scaled / 60:.1f} min; scaling the whole call instead: "
           f"{total * MCMC_REFERENCE / iters / 60:.1f} min)")
     print(f"   speed-up vs scaled R: {speed:,.0f}x   target >= 100x")
     print(f"   |corr| with R's posterior means over {n:,d} common state-sessions "
           f"({len(peer):,d} in R, {len(ours):,d} ours): {corr:.4f}   target >= 0.98"
           f"{'  (R scale mirrored)' if flipped else ''}")
-    print(f"   {discrepancies(ours, peer, ['iso3', 'session'])}")
-    halves = [correlate(ours, peer.assign(theta=theta[h].to_numpy()), ["iso3", "session"])[0]
-              for h in ("first_half", "second_half")]
-    print(f"   convergence check: |corr| with the means of R's first / second half of draws: "
-          f"{halves[0]:.4f} / {halves[1]:.4f}")
-    if iters < MCMC_REFERENCE:
-        print(f"   note: R's posterior means come from a {MCMC_DRAWS}-draw chain after "
-              f"{MCMC_BURNIN} burn-in, not the reference chain")
+    print(f"   {discrepancies(ours, peer, on)}")
     rows.append((f"binary {first}-{last} vs MCMCdynamicIRT1d (R scaled)", model.fit_seconds_,
                  scaled, speed, corr, ">= 100x, >= 0.98"))
+
+    # convergence: chain A's halves, then chain B started from our estimates
+    sign = -1.0 if flipped else 1.0
+    h_a = halves(ours, peer)
+    change = h_a[1] - h_a[0]
+    print("\n   Convergence of R's chains, in this run:")
+    print(f"   chain A, |corr| of ours with the means of the first / second half of its "
+          f"{MCMC_DRAWS:,d} draws: {h_a[0]:.4f} / {h_a[1]:.4f} (change {change:+.4f}: "
+          f"{'still moving' if abs(change) >= 0.002 else 'under 0.002'})")
+    start = ours.groupby("iso3", as_index=False)["theta"].mean()
+    b_iters = MCMC_START_BURNIN + MCMC_START_DRAWS
+    try:
+        peer_b, timing_b, _ = run_mcmc(m, session, first, MCMC_START_BURNIN, MCMC_START_DRAWS,
+                                       model, "b", start=start)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        print(f"   chain B (started from our estimates) did not run: {exc}")
+        return
+    corr_b = correlate(ours, peer_b, on)[0]
+    h_b = halves(ours, peer_b)
+    print(f"   chain B, started from multivector's estimates (each state's mean over the "
+          f"sessions), burnin={MCMC_START_BURNIN} + mcmc={MCMC_START_DRAWS} = {b_iters} "
+          f"iterations ({timing_b['total']:.0f} s in R): |corr| with ours {corr_b:.4f}; "
+          f"first / second half {h_b[0]:.4f} / {h_b[1]:.4f}")
+    print(f"   chains A and B, |corr| of their posterior means: "
+          f"{correlate(peer[[*on, 'theta']], peer_b[[*on, 'theta']], on)[0]:.4f}")
+    # where A and ours differ most: the extreme states, and which way A's means are moving
+    both = ours.merge(peer, on=on, suffixes=("", "_a")).merge(
+        peer_b.rename(columns={c: f"{c}_b" for c in ("theta", "first_half", "second_half")}),
+        on=on)
+    means = both.groupby("iso3")[["theta", "first_half", "second_half", "first_half_b",
+                                  "second_half_b"]].mean()
+    extreme = means["theta"].abs().nlargest(3).index
+    print("   mean ideal point over the sessions, for our three most extreme states "
+          "(R's means, first half -> second half of the draws):")
+    for iso in extreme:
+        r = means.loc[iso]
+        print(f"     {iso}: ours {r['theta']:+.2f}; chain A {sign * r['first_half']:+.2f} -> "
+              f"{sign * r['second_half']:+.2f}; chain B {sign * r['first_half_b']:+.2f} -> "
+              f"{sign * r['second_half_b']:+.2f}")
+    print(f"   note: R's headline means come from a {MCMC_DRAWS:,d}-draw chain after "
+          f"{MCMC_BURNIN:,d} burn-in, not the {MCMC_REFERENCE:,d}-iteration reference chain; "
+          f"only its time is scaled")
+    rows.append((f"  R chain B, started from ours ({b_iters} iterations)", None,
+                 float(timing_b["total"]), None, corr_b, "convergence check"))
 
 
 def against_pscl(votes: pd.DataFrame, rc: pd.DataFrame, rows: list) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from multivector.measures.idealpoints import DynamicIdealPoints, bridge_keys
+from multivector.measures.idealpoints import DynamicIdealPoints, bridge_keys, resolve_device
 
 
 def simulate(n_states=50, n_sessions=10, n_items=40, rw=0.1, seed=0, repeat_items=False):
@@ -161,7 +164,7 @@ def test_bad_settings():
     votes, rc, _ = simulate(n_states=5, n_sessions=2, n_items=3)
     with pytest.raises(ValueError, match="mode"):
         DynamicIdealPoints(mode="poisson").fit(votes, rc)
-    with pytest.raises(ValueError, match="cpu"):
+    with pytest.raises(ValueError, match="device must be one of 'cpu', 'jax', 'auto'"):
         DynamicIdealPoints(device="gpu").fit(votes, rc)
     unanimous = votes.assign(vote=1)
     with pytest.raises(ValueError, match="contested"):
@@ -198,3 +201,48 @@ def test_bridge_keys(rows, expected):
     assert got == expected
     if expected.count("k") > 1:
         assert keys.dropna().nunique() == 1
+
+
+# -- devices: numpy and jax ----------------------------------------------------------------
+
+
+def test_blas_is_held_to_one_thread_while_fitting(simulated, monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    minimise = DynamicIdealPoints._minimise
+
+    def spy(self, *args, **kwargs):
+        seen.extend(lib["num_threads"] for lib in threadpool_info()
+                    if lib["user_api"] == "blas")
+        return minimise(self, *args, **kwargs)
+
+    monkeypatch.setattr(DynamicIdealPoints, "_minimise", spy)
+    votes, rc, _ = simulated
+    DynamicIdealPoints(bridging="none", intervals=None).fit(votes, rc)
+    assert seen and set(seen) == {1}
+
+
+def test_jax_missing_gives_install_hint_and_auto_falls_back(monkeypatch):
+    # as if jax were not installed: "import jax" raises ImportError
+    monkeypatch.setitem(sys.modules, "jax", None)
+    monkeypatch.delitem(sys.modules, "multivector.measures._idealpoints_jax", raising=False)
+    with pytest.raises(ImportError, match=r"pip install \"multivector\[gpu\]\""):
+        resolve_device("jax")
+    votes, rc, _ = simulate(n_states=5, n_sessions=2, n_items=3)
+    with pytest.raises(ImportError, match="device='jax' needs jax"):
+        DynamicIdealPoints(device="jax").fit(votes, rc)
+    assert resolve_device("auto") is None
+    m = DynamicIdealPoints(device="auto", intervals=None, bridging="none").fit(votes, rc)
+    assert m.device_.startswith("numpy")
+
+
+def test_importing_multivector_never_needs_jax():
+    code = ("import sys; sys.modules['jax'] = None\n"
+            "import multivector, multivector.cli, multivector.idealpoint_store\n"
+            "from multivector.measures import idealpoints\n"
+            "assert idealpoints.resolve_device('auto') is None\n"
+            "assert not any(m == 'jax' or m.startswith('jax.') for m in sys.modules\n"
+            "               if sys.modules[m] is not None)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr

@@ -23,7 +23,7 @@ def test_default_estimate_is_built_with_the_warehouse(built_warehouse):
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         fit = con.execute("SELECT * FROM idealpoint_fits WHERE key = 'default'").df()
         n_cast = con.execute("SELECT count(DISTINCT (iso3, session)) FROM unga_votes "
-                             "JOIN unga_rollcalls USING (rcid) WHERE vote <= 3").fetchone()[0]
+                             "JOIN unga_rollcalls USING (rcid) WHERE vote <= 3").fetchall()[0][0]
     assert len(fit) == 1 and bool(fit["converged"].iloc[0])
     ip = _points(built_warehouse)
     # nearly every state-session with a vote has an ideal point (those voting only on

@@ -23,10 +23,12 @@ from multivector.sources.registry import get_source
 
 pytestmark = pytest.mark.mirror
 
-INGESTED = {"unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc"}
+INGESTED = {"unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
+            "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military"}
 TABLES = ["unga_rollcalls", "unga_votes", "unga_form_agreement", "indicators",
-          "indicator_meta", "trade", "cow_nmc", "states", "poles", "blocs", "unmapped",
-          "provenance", "sources", "meta"]
+          "indicator_meta", "trade", "cow_nmc", "alliances", "igo_dyads", "igo_states",
+          "igo_membership", "igos", "trade_cow", "trade_cow_totals", "minerals", "milex",
+          "states", "poles", "blocs", "unmapped", "provenance", "sources", "meta"]
 
 
 @pytest.fixture
@@ -37,7 +39,7 @@ def con(built_warehouse):
 
 
 def _one(con, sql, params=None):
-    return con.execute(sql, params or []).fetchone()[0]
+    return con.execute(sql, params or []).fetchall()[0][0]
 
 
 def _sha256(path: Path) -> str:
@@ -110,7 +112,9 @@ def test_provenance_pins_every_ingested_file(con, mirror):
         assert reg[r.file]["sha256"] == r.sha256
         assert int(reg[r.file]["bytes"]) == int(r.bytes)
         assert _sha256(mirror / r.file) == r.sha256, r.file
-    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1
+    # UNGA 2 + 3 + 1, WDI 70, DOTS 235, NMC 1, ATOP 1, COW alliances 1, COW IGO 2,
+    # manyIOs 2, COW trade 2, OWID minerals 2 CSV + 2 datapackage.json, OWID military 2 + 2
+    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1 + 1 + 1 + 2 + 2 + 2 + 4 + 4
 
 
 # --- UNGA ------------------------------------------------------------------------------------
@@ -242,7 +246,7 @@ def test_long_vs_wide_differences_are_only_missing_votes(con, mirror):
     assert pd.Series(lacking).isin([8, 9]).sum() + pd.isna(lacking).sum() == len(diff)
     # and the warehouse's own count of differing cells is this one
     fa = con.execute("SELECT rollcalls, differ FROM unga_form_agreement "
-                     "WHERE form_a = 'long' AND form_b = 'wide'").fetchone()
+                     "WHERE form_a = 'long' AND form_b = 'wide'").fetchall()[0]
     assert fa[0] == 5429
     assert fa[1] == len(diff)
     assert 0 < len(diff) < 0.01 * 1_066_613
@@ -256,7 +260,7 @@ def test_long_vs_wide_differences_are_only_missing_votes(con, mirror):
 def test_kazakhstan_votes_from_1992(con):
     first_cast = con.execute(
         "SELECT min(r.session), min(r.year) FROM unga_votes v JOIN unga_rollcalls r "
-        "USING (rcid) WHERE v.iso3 = 'KAZ' AND v.vote <= 3").fetchone()
+        "USING (rcid) WHERE v.iso3 = 'KAZ' AND v.vote <= 3").fetchall()[0]
     assert first_cast[0] in (46, 47) and first_cast[1] == 1992
     # member from 2 March 1992: recorded (present or absent) from session 46, never a
     # non-member afterwards
@@ -286,7 +290,7 @@ def test_plain_agreement_matches_direct_sql_count(con):
             SELECT count(*), count(*) FILTER (a.vote = b.vote)
             FROM unga_votes a JOIN unga_votes b USING (rcid) JOIN unga_rollcalls r USING (rcid)
             WHERE r.session = 70 AND a.iso3 = 'KAZ' AND b.iso3 = ?
-              AND a.vote IN (1, 2, 3) AND b.vote IN (1, 2, 3)""", [other]).fetchone()
+              AND a.vote IN (1, 2, 3) AND b.vote IN (1, 2, 3)""", [other]).fetchall()[0]
         assert joint > 50
         assert int(row["n_votes"].iloc[0]) == joint
         assert float(row["value"].iloc[0]) == pytest.approx(same / joint, abs=1e-12)
@@ -366,6 +370,19 @@ def _content(path: Path) -> dict:
         out["h_indicators"] = _one(c, "SELECT sum(hash(code, year, indicator, value)) "
                                       "FROM indicators")
         out["h_nmc"] = _one(c, "SELECT sum(hash(ccode, iso3, year, cinc)) FROM cow_nmc")
+        out["h_alliances"] = _one(c, "SELECT sum(hash(iso3_a, iso3_b, year, defense, offense, "
+                                     "neutrality, nonaggression, consultation, source)) "
+                                     "FROM alliances")
+        out["h_igo"] = _one(c, "SELECT sum(hash(iso3_a, iso3_b, year, shared_igos)) "
+                               "FROM igo_dyads")
+        out["h_membership"] = _one(c, "SELECT sum(hash(igo, iso3, year, status, source)) "
+                                      "FROM igo_membership")
+        out["h_trade_cow"] = _one(c, "SELECT sum(hash(importer, exporter, year, value_usd_m, "
+                                     "smooth_usd_m)) FROM trade_cow")
+        out["h_minerals"] = _one(c, "SELECT sum(hash(entity, year, mineral, value, unit, "
+                                    "iso3)) FROM minerals")
+        out["h_milex"] = _one(c, "SELECT sum(hash(entity, year, milex_usd, share_gdp, "
+                                 "source)) FROM milex")
         out["h_prov"] = _one(c, "SELECT sum(hash(source, file, sha256, bytes, rows)) "
                                 "FROM provenance")
         out["agreement"] = c.execute("SELECT * FROM unga_form_agreement ORDER BY ALL").fetchall()

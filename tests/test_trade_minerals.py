@@ -179,6 +179,16 @@ def test_trade_totals_world_without_partners():
                                        "total_usd_m": 70.0, "total_flag": ""}]
 
 
+def test_trade_totals_leave_out_aggregate_reporters():
+    # the IMF's "Euro Area" reports to the World too; it has no ISO3 code and is no focal state
+    t = trade(row("KAZ", None, 2001, "imports", 70.0, partner_kind="aggregate", label="World"),
+              row(None, None, 2001, "imports", 9000.0, partner_kind="aggregate",
+                  reporter_kind="aggregate", label="World"))
+    tot = tr.trade_totals(t, tr.partner_flows(t))
+    assert tot["iso3"].tolist() == ["KAZ"]
+    assert tot["total_usd_m"].tolist() == [70.0]
+
+
 # ------------------------------------------------------------------- trade shares, both figures
 MEM = pd.DataFrame([("USA", "USA", 2000), ("EU", "DEU", 2000), ("EU", "FRA", 2000),
                     ("CHN", "CHN", 2000), ("RUS", "RUS", 2000)],

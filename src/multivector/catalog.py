@@ -363,7 +363,7 @@ def _span_sql(table: str, expr: str = "year", where: str = "TRUE"):
         if not md.has_table(table):
             return None
         lo, hi = md.con.execute(f"SELECT min({expr}), max({expr}) FROM {table} "
-                                f"WHERE {where}").fetchone()
+                                f"WHERE {where}").fetchall()[0]
         return None if lo is None else (int(lo), int(hi))
     return span
 
@@ -479,7 +479,7 @@ class MeasureData:
         if not self.has_table(table):
             return 0
         return int(self.con.execute(f"SELECT count(*) FROM {table} WHERE {where}",
-                                    params).fetchone()[0])
+                                    params).fetchall()[0][0])
 
     def missing(self, requires: tuple[str, ...]) -> str | None:
         """Why the requirements are not met, or None when they are."""

@@ -94,8 +94,9 @@ def load(con: duckdb.DuckDBPyConnection, table: str, name: str,
          where: str = "", params: list | None = None) -> pd.DataFrame | None:
     """A stored derived table if it was computed with the current settings, else None."""
     try:
-        stored = con.execute("SELECT settings FROM derived_settings WHERE name = ?",
-                             [name]).fetchone()
+        found = con.execute("SELECT settings FROM derived_settings WHERE name = ?",
+                            [name]).fetchall()
+        stored = found[0] if found else None
     except duckdb.CatalogException:
         return None
     if stored is None or stored[0] != _key(name):

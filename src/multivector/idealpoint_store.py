@@ -92,7 +92,7 @@ def has(con: duckdb.DuckDBPyConnection, settings: IdealPointSettings) -> bool:
     if "idealpoint_fits" not in tables:
         return False
     return bool(con.execute("SELECT count(*) FROM idealpoint_fits WHERE key = ?",
-                            [settings.key]).fetchone()[0])
+                            [settings.key]).fetchall()[0][0])
 
 
 def ensure(path: Path, settings: IdealPointSettings, refit: bool = False) -> str:

@@ -57,7 +57,7 @@ class UngaChannel:
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE "
-                            "table_name = ?", [name]).fetchone()[0])
+                            "table_name = ?", [name]).fetchall()[0][0])
 
 
 def _focal_clause(focal: list[str] | None, *cols: str) -> tuple[str, list]:

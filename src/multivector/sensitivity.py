@@ -193,7 +193,7 @@ def _factors(scenarios: pd.DataFrame, default: tuple[str, str, str]) -> pd.DataF
         sel = np.ones(len(scenarios), dtype=bool)
         for n in others:
             sel &= (scenarios[n] == default[names.index(n)]).to_numpy()
-        g = scenarios[sel].groupby(["iso3", "year"])
+        g = scenarios[sel & scenarios["evenness"].notna().to_numpy()].groupby(["iso3", "year"])
         f = pd.DataFrame({
             "evenness_range": g["evenness"].max() - g["evenness"].min(),
             "rank_range": g["rank"].max() - g["rank"].min(),

@@ -18,6 +18,27 @@ Tables
 ``trade``           reporter, reporter_label, partner, partner_label, partner_kind, year, flow,
                     value_usd_m, estimated, source (IMF DOTS, as reported)
 ``cow_nmc``         ccode, iso3, year, milex, milper, irst, pec, tpop, upop, cinc, primary
+``alliances``       iso3_a, iso3_b, year, defense, offense, neutrality, nonaggression,
+                    consultation, source (``atop`` 1815-2018: iso3_a's pledges to iso3_b;
+                    ``cow`` 1816-2012: symmetric, entente as consultation, offense NULL);
+                    both directions of every dyad
+``igo_dyads``       iso3_a, iso3_b, year, shared_igos (COW IGO v3, full memberships both hold,
+                    1816-2014, both directions)
+``igo_states``      iso3, year, full_igos, associate_igos, observer_igos, anytype_igos
+                    (COW IGO v3 counts, 1816-2014)
+``igo_membership``  igo, iso3, year, status, source (manyIOs: ``migo`` informal IOs per
+                    membership year 1925-2010, status full/associate/observer; ``iigo`` the
+                    2017 members of informal IGOs, year 2017)
+``igos``            igo, title, begin, end, source (manyIOs ``digo`` formal IGOs, ``iigo``
+                    informal IGOs; end NULL while alive)
+``trade_cow``       importer, exporter, year, value_usd_m, smooth_usd_m (COW Trade v4.0,
+                    1870-2014, directed imports, current US$ millions, missing = NULL)
+``trade_cow_totals``  iso3, year, imports_usd_m, exports_usd_m (COW Trade v4.0)
+``minerals``        iso3, entity, kind, year, mineral, value, unit, source (``bgs`` 1970-2015,
+                    ``clio_usgs`` 1681-2015; OWID ``World`` rows kept as kind aggregate)
+``milex``           iso3, entity, kind, year, milex_usd, share_gdp, per_capita, basis, source
+                    (``sipri`` 1949-2020 in constant 2019 US$, share in %; ``owid_cow_sipri``
+                    share of GDP 1827-2016); regions and World as kind aggregate
 ``states``          iso3, name, iso2, kind
 ``poles``           pole_set, pole, iso3, year_from, year_to (packaged pole sets)
 ``blocs``           bloc, iso3, from_year, to_year, source
@@ -44,12 +65,13 @@ import pandas as pd
 
 from multivector import __version__, idealpoint_store, paths, poles, states
 from multivector.errors import WarehouseMissingError
-from multivector.sources import cow, dots, unga, wdi
+from multivector.sources import alliances, cow, dots, igo, owid, unga, wdi
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import FileEntry, Source, get_source
 
-SCHEMA_VERSION = "2"
-INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc")
+SCHEMA_VERSION = "3"
+INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
+            "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military")
 
 
 @dataclass
@@ -108,6 +130,34 @@ def _by_name(files: list[tuple[FileEntry, Path]], suffix: str) -> Path:
     return hits[0]
 
 
+class _Background:
+    """Parsers run in one worker process while the build goes on.
+
+    manyIOs' R lists can only be read with ``rdata``, in pure Python (about 15 s for the
+    pinned files); run beside the UNGA and ideal-point steps they add little to the build.
+    The worker is forked before any DuckDB connection is opened, and killed if the build fails.
+    """
+
+    def __init__(self) -> None:
+        import multiprocessing
+
+        self.pool = multiprocessing.get_context("fork").Pool(1)
+        self.jobs: dict = {}
+
+    def submit(self, name: str, fn: Callable, *args) -> None:
+        self.jobs[name] = self.pool.apply_async(fn, args)
+
+    def result(self, name: str):
+        return self.jobs.pop(name).get()
+
+    def close(self, ok: bool) -> None:
+        if ok:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+
+
 def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
     con.register("_frame", frame)
     con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _frame')
@@ -156,6 +206,121 @@ def _indicator_table(raw: pd.DataFrame, log: states.UnmappedLog) -> pd.DataFrame
     return out[["code", "iso3", "kind", "year", "indicator", "value", "source"]]
 
 
+def _last(frame: pd.DataFrame) -> str:
+    return str(int(frame["year"].max()))
+
+
+def _log_unmapped(log: states.UnmappedLog, source: str, frame: pd.DataFrame,
+                  label: str) -> None:
+    miss = frame["kind"] == "unmapped"
+    if miss.any():
+        log.add(source, frame.loc[miss, label])
+
+
+def _channel_steps(con: duckdb.DuckDBPyConnection, mirror: Path | None,
+                   mfiles: list[tuple[FileEntry, Path]], background: _Background,
+                   log: states.UnmappedLog, report: BuildReport, provenance: list[tuple],
+                   steps: _Steps, step_done: Callable[[str], None]) -> dict[str, str]:
+    """Alliances, IGOs, COW trade, minerals and military expenditure; returns meta keys."""
+    last: dict[str, str] = {}
+
+    def table(name: str, frame: pd.DataFrame) -> None:
+        report.rows[name] = _write(con, name, frame)
+
+    def prov(source: str, f: FileEntry, rows: int | None) -> None:
+        provenance.append((source, f.mirror_path, f.sha256, f.bytes, rows))
+
+    steps.say("parsing alliances (ATOP 5.1, COW v4.1)")
+    (af, ap), = _files(get_source("atop"), mirror)
+    (cf, cp), = _files(get_source("cow_alliance"), mirror)
+    atop, cowa = alliances.read_atop(ap), alliances.read_cow_alliance(cp)
+    table("alliances", pd.concat([atop, cowa], ignore_index=True))
+    prov("atop", af, len(atop))
+    prov("cow_alliance", cf, len(cowa))
+    last["alliances_atop_last_year"], last["alliances_cow_last_year"] = _last(atop), _last(cowa)
+    steps.advance()
+    step_done("alliances")
+
+    steps.say("parsing COW IGO v3")
+    ifiles = _files(get_source("cow_igo"), mirror)
+    dyads = igo.read_igo_dyads(_by_name(ifiles, "cow_igo_ndy.rda"))
+    sy = igo.read_igo_states(_by_name(ifiles, "cow_igo_sy.rda"))
+    table("igo_dyads", dyads)
+    table("igo_states", sy)
+    for f, _ in ifiles:
+        prov("cow_igo", f, len(dyads) if f.name == "cow_igo_ndy.rda" else len(sy))
+    last["igo_last_year"] = _last(dyads)
+    steps.advance()
+    step_done("cow_igo")
+
+    steps.say("parsing manyIOs memberships (rdata)")
+    members, orgs = igo.key_informal_igos(background.result("memberships"),
+                                          background.result("organizations"))
+    _log_unmapped(log, "manyios", members, "label")
+    members = members[members["kind"] != "unmapped"]
+    table("igo_membership", members[["igo", "iso3", "year", "status", "source"]])
+    table("igos", orgs)
+    for f, _ in mfiles:
+        prov("manyios", f, len(members) if f.name == "memberships.rda" else len(orgs))
+    last["manyios_last_year"] = _last(members[members["source"] == "migo"])
+    last["manyios_iigo_year"] = _last(members[members["source"] == "iigo"])
+    steps.advance()
+    step_done("manyios")
+
+    steps.say("parsing COW Trade v4.0")
+    tfiles = _files(get_source("cow_trade"), mirror)
+    flows = cow.read_trade_dyads(_by_name(tfiles, "cow_trade_ndy.rda"))
+    totals = cow.read_trade_states(_by_name(tfiles, "cow_trade_sy.rda"))
+    table("trade_cow", flows)
+    table("trade_cow_totals", totals)
+    for f, _ in tfiles:
+        prov("cow_trade", f, len(flows) if f.name == "cow_trade_ndy.rda" else len(totals))
+    last["trade_cow_last_year"] = _last(flows)
+    steps.advance()
+    step_done("cow_trade")
+
+    def owid_pairs(name: str) -> list[tuple[FileEntry, Path, FileEntry, Path]]:
+        files = _files(get_source(name), mirror)
+        out = []
+        for f, p in files:
+            if p.suffix == ".csv":
+                (jf, jp), = [(g, q) for g, q in files
+                             if q.name == "datapackage.json" and q.parent == p.parent]
+                out.append((f, p, jf, jp))
+        return out
+
+    steps.say("parsing mineral production (BGS, Clio Infra & USGS)")
+    frames = []
+    for f, p, jf, jp in owid_pairs("owid_minerals"):
+        source = "bgs" if "BGS" in p.name else "clio_usgs"
+        frame = owid.read_minerals(p, jp, source)
+        _log_unmapped(log, "owid_minerals", frame, "entity")
+        frames.append(frame)
+        prov("owid_minerals", f, len(frame))
+        prov("owid_minerals", jf, None)
+        last[f"minerals_{source}_last_year"] = _last(frame)
+    minerals = pd.concat(frames, ignore_index=True)
+    table("minerals", minerals)
+    last["minerals_last_year"] = _last(minerals)
+    steps.advance()
+    step_done("minerals")
+
+    steps.say("parsing military expenditure (SIPRI; OWID from COW and SIPRI)")
+    frames = []
+    for f, p, jf, jp in owid_pairs("owid_military"):
+        sipri = p.name.startswith("SIPRI")
+        frame = owid.read_sipri(p, jp) if sipri else owid.read_milex_share(p, jp)
+        _log_unmapped(log, "owid_military", frame, "entity")
+        frames.append(frame)
+        prov("owid_military", f, len(frame))
+        prov("owid_military", jf, None)
+        last["milex_last_year" if sipri else "milex_share_last_year"] = _last(frame)
+    table("milex", pd.concat(frames, ignore_index=True))
+    steps.advance()
+    step_done("milex")
+    return last
+
+
 def build(path: Path | None = None, mirror: Path | None = None, progress: bool = True,
           _after_step: Callable[[str], None] | None = None) -> BuildReport:
     """Build the warehouse from the pinned sources, atomically.
@@ -185,13 +350,21 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     provenance: list[tuple] = []
     dots_src = get_source("dots")
-    steps_total = 6 + len(dots_src.files)
+    steps_total = 12 + len(dots_src.files)
+    background: _Background | None = None
+    ok = False
 
     def step_done(name: str) -> None:
         if _after_step is not None:
             _after_step(name)
 
     try:
+        mfiles = _files(get_source("manyios"), mirror)
+        background = _Background()
+        background.submit("memberships", igo.read_manyios_memberships,
+                          _by_name(mfiles, "memberships.rda"))
+        background.submit("organizations", igo.read_manyios_organizations,
+                          _by_name(mfiles, "organizations.rda"))
         with _Steps(progress, steps_total) as steps, \
                 contextlib.closing(duckdb.connect(str(tmp))) as con:
             con.execute("SET enable_progress_bar = false")  # ours is shown instead
@@ -271,6 +444,9 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
             steps.advance()
             step_done("cow_nmc")
 
+            channel_last = _channel_steps(con, mirror, mfiles, background, log, report,
+                                          provenance, steps, step_done)
+
             steps.say("writing reference tables")
             report.rows["states"] = _write(con, "states", states.iso3_table())
             pole_rows = pd.concat([poles.load_pole_set(n).intervals()
@@ -298,6 +474,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                 "trade_last_year": str(int(trade["year"].max())),
                 "wdi_last_year": str(int(pd.concat(frames)["year"].max())),
                 "nmc_last_year": str(int(nmc["year"].max())),
+                **channel_last,
             }
             meta = {"schema_version": SCHEMA_VERSION, "multivector_version": __version__,
                     "built_at": built_at, **last}
@@ -306,10 +483,14 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
             steps.advance()
             step_done("reference")
         os.replace(tmp, target)
+        ok = True
     except BaseException:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
         raise
+    finally:
+        if background is not None:
+            background.close(ok)
     report.seconds = time.perf_counter() - start
     return report
 

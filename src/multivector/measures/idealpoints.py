@@ -43,22 +43,77 @@ percentile tails are too noisy). On data simulated from the model (tests/test_id
 bootstrap standard deviations match the Laplace standard errors within a few per cent, and both
 intervals cover the true ideal points at 0.90-0.95 for a nominal 0.95: slightly short, as the
 random-walk prior's smoothing bias is not in either. docs/methods.md gives the figures.
+
+Device (``device``): the likelihood over the vote list, the part whose cost grows with the votes,
+runs in numpy (``"cpu"``, the default, in ``n_threads`` threads) or in jax (``"jax"``: jax's
+default device; ``"auto"``: jax on a GPU when jax is installed and lists one, numpy otherwise),
+in float64 either way, the same likelihood, so the estimates agree to rounding. jax is an
+optional dependency (``pip install "multivector[gpu]"`` for NVIDIA GPUs, ``"multivector[jax]"``
+for jax on the CPU); the priors, the preconditioner, the intervals and scipy's L-BFGS stay in
+numpy. BLAS is held to one thread while fitting: its threads gain nothing on the optimiser's
+vector updates and, on a busy machine, cost more than the likelihood itself.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, special
+from threadpoolctl import threadpool_limits
 
 LOG_2PI_HALF = 0.5 * np.log(2 * np.pi)
 GAP_MEAN = np.log(0.5)  # prior centre of log(tau2 - tau1)
 SQRT_2 = np.sqrt(2.0)
 SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
+DEVICES = ("cpu", "jax", "auto")
+JAX_INSTALL_HINT = ('pip install "multivector[gpu]" (NVIDIA GPU, CUDA 12) or '
+                    'pip install "multivector[jax]" (jax on the CPU)')
+
+
+def resolve_device(device: str) -> Any | None:
+    """The jax device that ``device`` selects, or None for the numpy implementation.
+
+    Parameters
+    ----------
+    device : {"cpu", "jax", "auto"}
+        ``"cpu"``: numpy. ``"jax"``: jax's default device (a GPU or TPU when jax has one, else
+        the CPU); needs jax. ``"auto"``: jax's first GPU when jax is installed and lists one,
+        numpy otherwise.
+
+    Returns
+    -------
+    jax.Device or None
+
+    Raises
+    ------
+    ValueError
+        For any other ``device``.
+    ImportError
+        For ``"jax"`` when jax is not installed (the message says how to install it).
+    """
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {', '.join(map(repr, DEVICES))}, "
+                         f"got {device!r}")
+    if device == "cpu":
+        return None
+    try:
+        from multivector.measures import _idealpoints_jax as jx
+    except ImportError as exc:
+        if device == "auto":
+            return None
+        raise ImportError(f"device='jax' needs jax, which is not installed ({exc}); install "
+                          f"it with: {JAX_INSTALL_HINT}") from exc
+    if device == "auto":
+        gpus = jx.gpu_devices()
+        return gpus[0] if gpus else None
+    import jax
+
+    return jax.devices()[0]
 
 
 def _log_pdf(x: np.ndarray) -> np.ndarray:
@@ -140,8 +195,7 @@ def bridge_keys(rollcalls: pd.DataFrame) -> pd.Series:
     key = key.where(whole)
     per_session = key.groupby([rollcalls["session"], key]).transform("size")
     key = key.where(per_session == 1)
-    n_sessions = key.groupby(key).transform(lambda s: rollcalls.loc[s.index, "session"]
-                                            .nunique())
+    n_sessions = rollcalls["session"].groupby(key).transform("nunique")
     return key.where(n_sessions > 1)
 
 
@@ -157,6 +211,7 @@ class _Data:
     n_groups: int
     prev: np.ndarray  # previous cell of the same state (-1 for a first cell)
     gap: np.ndarray  # sessions since the previous cell
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # e.g. device copies
 
     def with_votes(self, y: np.ndarray) -> _Data:
         """The same cells and items with other votes (for the parametric bootstrap)."""
@@ -199,10 +254,14 @@ class DynamicIdealPoints:
         State placed at the positive end (ISO3).
     seed : int
         Seed of the bootstrap.
-    device : {"cpu"}
-        Where the objective is evaluated. The CPU implementation needs no accelerator.
+    device : {"cpu", "jax", "auto"}
+        What evaluates the likelihood over the votes (see :func:`resolve_device`): numpy
+        (``"cpu"``, needs nothing more), jax on its default device (``"jax"``), or jax on a GPU
+        when jax finds one and numpy otherwise (``"auto"``). jax is optional:
+        ``pip install "multivector[gpu]"``.
     n_threads : int
-        Threads that evaluate the likelihood (numpy and scipy release the GIL).
+        Threads that evaluate the likelihood in numpy (numpy and scipy release the GIL); jax
+        schedules its own.
     verbose : bool
         Print progress.
 
@@ -218,6 +277,8 @@ class DynamicIdealPoints:
     objective_ : float
         Negative log posterior at the estimate.
     fit_seconds_ : float
+    device_ : str
+        What evaluated the likelihood, in words (e.g. ``numpy (2 threads)``).
     """
 
     def __init__(self, rw_scale: float = 0.1, bridging: str = "title", mode: str = "ordinal",
@@ -248,8 +309,7 @@ class DynamicIdealPoints:
             raise ValueError(f"mode must be 'ordinal' or 'binary', got {self.mode!r}")
         if self.bridging not in ("title", "none"):
             raise ValueError(f"bridging must be 'title' or 'none', got {self.bridging!r}")
-        if self.device != "cpu":
-            raise ValueError("only device='cpu' is implemented; no accelerator is needed")
+        self._jax_device()  # an unknown device, or jax missing, fails before any work
         keep = [1, 3] if self.mode == "binary" else [1, 2, 3]
         v = votes[votes["vote"].isin(keep)][["rcid", "iso3", "vote"]]
         rc = rollcalls.drop_duplicates("rcid").set_index("rcid")
@@ -349,8 +409,41 @@ class DynamicIdealPoints:
             grad[n + 2 * g:] = t2 / k2 * egap + (lgap - GAP_MEAN) / s2
         return float(value), grad
 
+    def _jax_device(self) -> Any | None:
+        """The jax device of the likelihood, or None for numpy (resolved once per setting)."""
+        if getattr(self, "_resolved", (None,))[0] != self.device:
+            self._resolved = (self.device, resolve_device(self.device))
+        return self._resolved[1]
+
+    def _device_name(self) -> str:
+        dev = self._jax_device()
+        if dev is None:
+            return f"numpy ({self.n_threads} thread{'s' if self.n_threads != 1 else ''})"
+        from multivector.measures import _idealpoints_jax as jx
+
+        return jx.describe(dev)
+
     def _objective(self, x: np.ndarray, d: _Data) -> tuple[float, np.ndarray]:
         """Negative log posterior and its exact gradient."""
+        value, grad = self._prior(x, d)
+        ll_value, ll_grad = self._neg_loglik(x, d)
+        return value + ll_value, grad + ll_grad
+
+    def _neg_loglik(self, x: np.ndarray, d: _Data) -> tuple[float, np.ndarray]:
+        """Negative log-likelihood of the votes and its exact gradient, on the device."""
+        dev = self._jax_device()
+        if dev is None:
+            return self._neg_loglik_numpy(x, d)
+        key = ("jax", dev)
+        if key not in d.cache:
+            from multivector.measures import _idealpoints_jax as jx
+
+            d.cache[key] = jx.JaxLikelihood(d.cell, d.group, d.y, d.n_cells, d.n_groups,
+                                            len(d.bounds) - 1, dev)
+        return d.cache[key](x)
+
+    def _neg_loglik_numpy(self, x: np.ndarray, d: _Data) -> tuple[float, np.ndarray]:
+        """:meth:`_neg_loglik` in numpy, the votes split among ``n_threads`` threads."""
         theta, beta, tau1, lgap = self._unpack(x, d)
         n, g = d.n_cells, d.n_groups
         cuts = [tau1] if lgap is None else [tau1, tau1 + np.exp(lgap)]
@@ -371,8 +464,7 @@ class DynamicIdealPoints:
                     np.bincount(group, th * g_eta, minlength=g), g_cut[0], g_cut[1])
 
         parts = self._map(work, self._chunks(d))
-        value, grad = self._prior(x, d)
-        value -= sum(p[0] for p in parts)
+        value, grad = -sum(p[0] for p in parts), np.zeros_like(x)
         grad[:n] -= sum(p[1] for p in parts)
         grad[n:n + g] -= sum(p[2] for p in parts)
         g_t1, g_t2 = sum(p[3] for p in parts), sum(p[4] for p in parts)
@@ -575,8 +667,15 @@ class DynamicIdealPoints:
         -------
         self
         """
+        # BLAS's threads gain nothing on L-BFGS's vector updates and the preconditioner's
+        # small blocks; on a busy machine they cost more than the likelihood itself
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(votes, rollcalls)
+
+    def _fit(self, votes: pd.DataFrame, rollcalls: pd.DataFrame) -> DynamicIdealPoints:
         start = time.perf_counter()
         d, cells, items = self._prepare(votes, rollcalls)
+        self.device_ = self._device_name()
         res = self._minimise(d, self._start(d), self.max_iter)
         x = res.x
         anchor = cells["iso3"].to_numpy() == self.anchor
@@ -613,7 +712,7 @@ class DynamicIdealPoints:
         self.fit_seconds_ = time.perf_counter() - start
         if self.verbose:
             print(f"fit: {self.n_iter_} iterations, objective {self.objective_:.1f}, "
-                  f"{self.fit_seconds_:.1f} s")
+                  f"{self.fit_seconds_:.1f} s, {self.device_}")
         return self
 
     def _flip(self, x: np.ndarray, d: _Data) -> np.ndarray:

@@ -121,7 +121,8 @@ def trade_totals(trade: TradeInput, flows: pd.DataFrame) -> pd.DataFrame:
     ----------
     trade : pandas.DataFrame or duckdb.DuckDBPyRelation
         The ``trade`` rows with ``partner_label == "World"`` for the focal states (``reporter,
-        partner_label, year, flow, value_usd_m``); other rows are ignored.
+        reporter_kind, partner_label, year, flow, value_usd_m``); other rows, and reporters
+        that are aggregates (no ISO3 code), are ignored.
     flows : pandas.DataFrame
         Output of :func:`partner_flows`.
 
@@ -133,6 +134,7 @@ def trade_totals(trade: TradeInput, flows: pd.DataFrame) -> pd.DataFrame:
     world = (_relation(trade).query(
         "trade", "SELECT reporter AS iso3, CAST(year AS INTEGER) AS year, flow, "
                  "sum(value_usd_m) AS world_usd_m FROM trade WHERE partner_label = 'World' "
+                 f"AND reporter IS NOT NULL AND reporter_kind IN ({_in_list(PARTNER_KINDS)}) "
                  "GROUP BY ALL").df())
     sums = (flows.assign(filled=flows["value_usd_m"].where(flows["flag"] == "mirror", 0.0))
             .groupby(["iso3", "year", "flow"], as_index=False)
