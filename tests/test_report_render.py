@@ -123,6 +123,8 @@ def test_front_page_sentences_follow_the_numbers():
     assert "China has been the largest pole since 2002 (before that, the European Union)" in text
     # no sensitivity tables: says so instead of inventing a rank
     assert "rank among all states is not available" in text
+    assert "How much the answer moves with the analyst's choices (pole set, UNGA measure, " \
+           "vote subset, weights) is not shown: this warehouse holds no sensitivity tables." in text
     assert front.headline.startswith("Kazakhstan, 2003: largest pole China (40%)")
     # change: 0.80 in 2000 to 0.83 in 2003
     assert "Since 2000, the composite evenness rose (0.800 to 0.830, +0.030)" in text

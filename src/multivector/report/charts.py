@@ -14,6 +14,8 @@ the data.
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
@@ -23,6 +25,7 @@ from multivector.profile import Profile
 
 WIDTH = 680
 HEIGHT = 230
+SUBTITLE_CHARS = 112  # about the plot's width at the subtitle's 11.5 px
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#1d2733"
 MUTED = "#5b6673"
@@ -138,7 +141,10 @@ def _sized(chart: alt.TopLevelMixin, width: int = WIDTH, height: int = HEIGHT):
 
 
 def _title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
-    sub = [subtitle] if isinstance(subtitle, str) else (subtitle or [])
+    """A chart title; the subtitle wraps at :data:`SUBTITLE_CHARS` so it never widens the
+    chart (Vega sizes a chart to fit its title)."""
+    lines = [subtitle] if isinstance(subtitle, str) else (subtitle or [])
+    sub = [w for line in lines for w in textwrap.wrap(line, SUBTITLE_CHARS)]
     return alt.TitleParams(text=text, subtitle=sub)
 
 
@@ -518,7 +524,9 @@ def igo_shared(p: Profile) -> alt.TopLevelMixin | None:
                      "Number of IGOs both are full members of; a bloc: mean over members"))
 
 
-IGO_STATUS = {"full": "full member", "associate": "associate", "observer": "observer"}
+IGO_STATUS = {"full_igos": "full member", "associate_igos": "associate",
+              "observer_igos": "observer"}
+IGO_ORDER = {label: i for i, label in enumerate(IGO_STATUS.values())}
 
 
 def igo_count(p: Profile) -> alt.TopLevelMixin | None:
@@ -528,9 +536,10 @@ def igo_count(p: Profile) -> alt.TopLevelMixin | None:
     if ig.empty or not cols:
         return None
     long = ig.melt(id_vars=["year"], value_vars=cols, var_name="status", value_name="n")
+    long = long[long["n"].notna()]
     long = long.assign(year=long["year"].astype(int), n=long["n"].astype(float),
-                       status=long["status"].map(IGO_STATUS),
-                       order=long["status"].map({c: i for i, c in enumerate(IGO_STATUS)}))
+                       status=long["status"].map(IGO_STATUS))
+    long = long.assign(order=long["status"].map(IGO_ORDER))
     long = long.assign(x0=long["year"] - 0.4, x1=long["year"] + 0.4)
     bars = alt.Chart(long).transform_stack(
         stack="n", groupby=["year"], as_=["y0", "y1"], sort=[alt.SortField("order")]

@@ -503,6 +503,12 @@ def front_page(p: Profile) -> FrontPage:
                      f"{charts.FACTOR_LABELS.get(top_f['factor'], top_f['factor'])} (range "
                      f"{_f(top_f['evenness_range'], 3)}, {int(top_f['rank_range'])} ranks)")
         sentences.append(text + ".")
+    else:
+        sentences.append(
+            "How sure: the 95% interval reflects the sampling of UN roll calls and the choice "
+            f"between {p.name}'s and its partners' trade figures. How much the answer moves "
+            "with the analyst's choices (pole set, UNGA measure, vote subset, weights) is "
+            "not shown: this warehouse holds no sensitivity tables.")
 
     # where the composite stops
     if year < p.years[1]:
@@ -653,11 +659,11 @@ def security_section(p: Profile) -> Section:
                 f"{p.name}'s alliances (the ATOP table is not in this warehouse)"),
     ]
     al = p.alliances
+    if len(al) and "source" in al and (al["source"] == "atop").any():
+        al = al[al["source"] == "atop"]  # the source of the security channel
     if len(al):
         year = int(al["year"].max())
         sub = al[al["year"] == year]
-        if "source" in sub:
-            sub = sub[sub["source"] == sub["source"].iloc[0]]
         rows: list[list[str | Link]] = []
         for col, word in OBLIGATIONS:
             if col not in sub:

@@ -135,14 +135,19 @@ def _heading(pdf: _PDF, text: str, size: float = 11.5) -> None:
     _text(pdf, text, size, ACCENT, bold=True, gap=1.2)
 
 
+def _figure_size(pdf: _PDF, png: bytes) -> tuple[float, float]:
+    """Width and height on the page (mm): natural size, at most the text width."""
+    w_px, h_px = png_size(png)
+    w = min(pdf.text_width, w_px / SCALE * PX_MM)
+    return w, w * h_px / w_px
+
+
 def _figure(pdf: _PDF, fig: c.Figure) -> None:
     png = pdf.pngs.get(fig.key)
     if png is None:
         _empty(pdf, fig.empty)
         return
-    w_px, h_px = png_size(png)
-    w = min(pdf.text_width, w_px / SCALE * PX_MM)
-    h = w * h_px / w_px
+    w, h = _figure_size(pdf, png)
     pdf.set_font(FONT, "", 7.5)
     cap_lines = len(pdf.multi_cell(w, 3.3, fig.caption, dry_run=True, output="LINES"))
     if pdf.get_y() + h + 3.5 * cap_lines + 2 > pdf.page_break_trigger:
@@ -294,7 +299,11 @@ def render(report: c.Report) -> bytes:
     pdf = _PDF(report)
     _front(pdf, report)
     for section in report.sections:
-        if pdf.get_y() + 90 > pdf.page_break_trigger:
+        first = section.blocks[0] if section.blocks else None
+        need = 90.0
+        if isinstance(first, c.Figure) and first.key in pdf.pngs:
+            need = max(need, 25 + _figure_size(pdf, pdf.pngs[first.key])[1])
+        if pdf.get_y() + need > pdf.page_break_trigger:
             pdf.add_page()
         else:
             pdf.ln(6)
