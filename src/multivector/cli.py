@@ -540,7 +540,8 @@ def power(
         help="Peer set: middle, central_asia, mikta, g20, a TOML file, or ISO3 codes "
              "separated by commas. Adds rank_in_peers; only peers are listed.")] = None,
     weights: Annotated[str | None, typer.Option(
-        help="Component weights, e.g. 'gdp=2,vote_breadth=0.5' (default: equal).")] = None,
+        help="Component weights, e.g. 'gdp=2,vote_breadth=1' (default: 1 each, "
+             "vote_breadth 0.5).")] = None,
     pillar: Annotated[float, typer.Option(help="Weight of position (reach: 1 - it).")] = 0.5,
     draws: Annotated[int, typer.Option(help="Random weight draws for rank ranges "
                                             "(0: none).")] = 200,

@@ -60,13 +60,16 @@ def compute(con: duckdb.DuckDBPyConnection,
     out["derived_balance"] = pd.concat(frames, ignore_index=True)
     say("sensitivity of the balance (every state, scenario and weighting)")
     s = SETTINGS["sensitivity"]
-    res = sensitivity.run(con, tuple(s["years"]), draws=s["draws"], seed=s["seed"])
+    res = sensitivity.run(con, tuple(s["years"]), draws=s["draws"], seed=s["seed"],
+                          _cache=cache)
     out["derived_sensitivity"] = res.summary
     out["derived_sensitivity_factors"] = res.factors
     say("middle-power index of every state")
     p = SETTINGS["power"]
-    flows = cache.get(("trade", years, None), (None,))[0]
-    comp = panel.power_components(con, tuple(p["years"]), flows=flows)
+    pyears = tuple(p["years"])
+    flows = cache.get(("trade", pyears, None), (None,))[0]
+    pairs = cache.get(("unga", pyears, panel.UngaChannel(measure=panel.BREADTH_MEASURE)))
+    comp = panel.power_components(con, pyears, flows=flows, unga_pairs=pairs)
     idx = pw.power_index(comp, None, p["pillar"])
     sens = pw.rank_sensitivity(comp, draws=p["draws"], seed=0)
     out["derived_power"] = idx.merge(sens.drop(columns="rank"), on=["iso3", "year"],

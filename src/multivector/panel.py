@@ -359,15 +359,21 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
             cache[key] = trade_flows(con, years, focal)
         flows, totals = cache[key]
         return trade_shares(flows, totals, channel, membership)
+    fkey = tuple(focal) if focal else None
     if channel == "security":
         if not _table_exists(con, "alliances"):
             return _empty_shares()
-        return mean_shares(alliance_dyads(con, years, focal, alliance_source), membership,
-                           channel)
+        key = ("security", years, fkey, alliance_source)
+        if key not in cache:
+            cache[key] = alliance_dyads(con, years, focal, alliance_source)
+        return mean_shares(cache[key], membership, channel)
     if channel == "igo":
         if not _table_exists(con, "igo_dyads"):
             return _empty_shares()
-        return mean_shares(igo_dyads(con, years, focal), membership, channel)
+        key = ("igo", years, fkey)
+        if key not in cache:
+            cache[key] = igo_dyads(con, years, focal)
+        return mean_shares(cache[key], membership, channel)
     if channel == "formats":
         if formats_membership is None:
             from multivector import formats
@@ -379,7 +385,7 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
         if o.measure == "idealpoint_distance":
             d, sd = idealpoint_dyad_distance(con, years, focal)
             return unga_shares(d, membership, o.measure, o.idealpoint_scale or sd, focal)
-        key = ("unga", years, o)
+        key = ("unga", years, o)  # every pair of states: the same for any focal state
         if key not in cache:
             cache[key] = unga_dyads(con, years, o)
         return unga_shares(cache[key], membership, o.measure, 1.0, focal)
@@ -510,9 +516,9 @@ def milex_series(con: duckdb.DuckDBPyConnection, years: tuple[int, int]) -> pd.D
     frames = []
     last_sipri = None
     if _table_exists(con, "milex"):
-        s = con.execute("SELECT iso3, year, milex_usd AS value FROM milex WHERE year BETWEEN "
-                        "? AND ? AND milex_usd IS NOT NULL AND iso3 IS NOT NULL",
-                        list(years)).df()
+        s = con.execute("SELECT iso3, year, milex_usd AS value FROM milex WHERE source = "
+                        "'sipri' AND kind = 'state' AND year BETWEEN ? AND ? AND milex_usd IS "
+                        "NOT NULL AND iso3 IS NOT NULL", list(years)).df()
         if len(s):
             last_sipri = int(s["year"].max())
             frames.append(s.assign(basis="constant 2019 US$", source="sipri", derived=False))
@@ -561,8 +567,8 @@ def power_components(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
                       "year BETWEEN ? AND ? AND cinc IS NOT NULL", list(years)).df()
     frames.append(nmc.assign(component="cinc", source="cow_nmc", derived=False)[cols])
     if _table_exists(con, "igo_states"):
-        igo = con.execute("SELECT iso3, year, CAST(\"full\" AS DOUBLE) AS value FROM igo_states "
-                          "WHERE year BETWEEN ? AND ? AND \"full\" IS NOT NULL",
+        igo = con.execute("SELECT iso3, year, CAST(full_igos AS DOUBLE) AS value FROM "
+                          "igo_states WHERE year BETWEEN ? AND ? AND full_igos IS NOT NULL",
                           list(years)).df()
         frames.append(igo.assign(component="igo", source="cow_igo", derived=False)[cols])
     if _table_exists(con, "alliances"):

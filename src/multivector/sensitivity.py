@@ -77,7 +77,7 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
         seed: int = 0, channels: tuple[str, ...] = panel.CHANNELS,
         weights: dict[str, float] | None = None, pole_sets: tuple[str, ...] = POLE_SETS,
         measures: tuple[str, ...] = MEASURES, subsets: tuple[str, ...] = tuple(SUBSETS),
-        progress: bool = False) -> SensitivityResult:
+        progress: bool = False, _cache: dict | None = None) -> SensitivityResult:
     """Run every scenario and weighting for every state and year.
 
     Parameters
@@ -106,7 +106,7 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
     scen = [s for s in scen if not (s[1] == "idealpoint_distance" and s[2] != subsets[0])]
     steps = len(pole_sets) * (len(channels) + len(measures) * len(subsets))
     bar = _Bar(progress, steps + len(scen))
-    cache: dict = {}
+    cache: dict = {} if _cache is None else _cache  # trade flows and UNGA dyads, reusable
     base: dict[str, pd.DataFrame] = {}
     for ps_name in pole_sets:
         ps = poles_mod.load_pole_set(ps_name)

@@ -46,6 +46,9 @@ Tables
 ``provenance``      source, file, sha256, bytes, rows, built_at
 ``sources``         source, title, citation, coverage, licence
 ``meta``            key, value (schema version, build time, last year of each source)
+``derived_*``       balance of every state for each packaged pole set, the sensitivity
+                    summary and one-at-a-time ranges, the middle-power index and components
+                    (:mod:`multivector.derived`), with ``derived_settings``
 ``idealpoints``, ``idealpoint_items``, ``idealpoint_fits``
                     dynamic ideal points (see :mod:`multivector.idealpoint_store`), the default
                     estimate fitted at build time
@@ -322,6 +325,7 @@ def _channel_steps(con: duckdb.DuckDBPyConnection, mirror: Path | None,
 
 
 def build(path: Path | None = None, mirror: Path | None = None, progress: bool = True,
+          derive: bool = True,
           _after_step: Callable[[str], None] | None = None) -> BuildReport:
     """Build the warehouse from the pinned sources, atomically.
 
@@ -333,6 +337,9 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
         Mirror root; defaults to ``MULTIVECTOR_MIRROR`` (else files are downloaded and cached).
     progress : bool
         Show a progress bar.
+    derive : bool
+        Also compute the results for every state that reports read (balance, sensitivity,
+        power; :mod:`multivector.derived`), about half a minute.
 
     Returns
     -------
@@ -350,7 +357,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     provenance: list[tuple] = []
     dots_src = get_source("dots")
-    steps_total = 12 + len(dots_src.files)
+    steps_total = 12 + int(derive) + len(dots_src.files)
     background: _Background | None = None
     ok = False
 
@@ -479,9 +486,17 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
             meta = {"schema_version": SCHEMA_VERSION, "multivector_version": __version__,
                     "built_at": built_at, **last}
             _write(con, "meta", pd.DataFrame(sorted(meta.items()), columns=["key", "value"]))
-            con.execute("CHECKPOINT")
             steps.advance()
             step_done("reference")
+
+            if derive:
+                from multivector import derived
+
+                steps.say("balance, sensitivity and power of every state")
+                report.rows.update(derived.store(con, derived.compute(con, steps.say)))
+                steps.advance()
+                step_done("derived")
+            con.execute("CHECKPOINT")
         os.replace(tmp, target)
         ok = True
     except BaseException:

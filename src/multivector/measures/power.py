@@ -32,7 +32,10 @@ import pandas as pd
 
 POSITION = ("gdp", "population", "milex", "cinc")
 REACH = ("igo", "allies", "trade_reach", "vote_breadth")
-DEFAULT_WEIGHTS: dict[str, float] = {c: 1.0 for c in (*POSITION, *REACH)}
+# vote breadth counts coalition partners: states of a bloc that votes together (the EU) and
+# small states with near-identical records reach high counts, so it weighs half
+DEFAULT_WEIGHTS: dict[str, float] = {**{c: 1.0 for c in (*POSITION, *REACH)},
+                                     "vote_breadth": 0.5}
 DEFAULT_PILLAR = 0.5  # weight of position; reach gets the rest
 
 
