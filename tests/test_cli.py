@@ -114,6 +114,24 @@ def test_report_pdf_beside_the_html_and_pdf_only(warehouse_env, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kaz.html", "kaz.pdf", "only"]
 
 
+def test_report_claims_section_carries_the_checker_verdicts(warehouse_env, tmp_path):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "claims" / "kazakhstan.yaml"
+    res = runner.invoke(app, ["claims", "check", str(example), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    checked = json.loads(res.stdout)
+    out = tmp_path / "kaz.html"
+    res = runner.invoke(app, ["report", "KAZ", "--claims", str(example), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    html = out.read_text(encoding="utf-8")
+    section = html.split('<section id="claims">', 1)[1].split("</section>", 1)[0]
+    shown = re.findall(r'<li id="claim-([^"]+)"><span class="verdict ([a-z]+)">', section)
+    assert shown == [(c["id"], c["verdict"]) for c in checked]
+    assert {v for _, v in shown} == {"supported", "contradicted", "unverifiable"}
+    assert f"{len(checked)} claims checked against the warehouse" in section
+
+
 def test_report_claims_file_must_exist(warehouse_env, tmp_path):
     res = runner.invoke(app, ["report", "KAZ", "--claims", str(tmp_path / "none.yaml"),
                               "--out", str(tmp_path / "k.html")])

@@ -210,7 +210,7 @@ def test_claims_section_lists_verdicts_and_evidence():
     assert '<span class="verdict contradicted">contradicted</span>' in page
     assert "3 claims checked against the warehouse: 1 supported, 1 contradicted, " \
            "1 unverifiable. Claims file: claims.yaml." in page
-    assert "Claims file source: Test statements Written for the test." in page
+    assert "Claims file source: Test statements — Written for the test." in page
     assert "World Bank (2025). WDI." in page  # the citation of the evidence's source
     assert content.claims_section(_bare()) is None
 

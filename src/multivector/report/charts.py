@@ -25,7 +25,7 @@ from multivector.profile import Profile
 
 WIDTH = 680
 HEIGHT = 230
-SUBTITLE_CHARS = 112  # about the plot's width at the subtitle's 11.5 px
+SUBTITLE_CHARS = 120  # about the plot's width at the subtitle's 11.5 px
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 INK = "#1d2733"
 MUTED = "#5b6673"
@@ -414,7 +414,7 @@ def concentration(p: Profile) -> alt.TopLevelMixin | None:
                   var_name="measure", value_name="value")
     long = long.assign(year=long["year"].astype(int), value=long["value"].astype(float),
                        measure=long["measure"].map(CONC_LABELS),
-                       top1=[_partner_name(x) for x in long["top1_partner"]])
+                       top1=[state_name(x) for x in long["top1_partner"]])
     colour = alt.Color("measure:N", title=None, scale=alt.Scale(
         domain=list(CONC_LABELS.values()), range=["#1d2733", "#c8102e", "#e0a800", "#9aa3ad"]))
     dash = alt.StrokeDash("measure:N", title=None, scale=alt.Scale(
@@ -441,7 +441,8 @@ def concentration(p: Profile) -> alt.TopLevelMixin | None:
         "mirror-filled flows; dashed: share of the total taken from partners' figures"))
 
 
-def _partner_name(code: object) -> str:
+def state_name(code: object) -> str:
+    """Short name of a state's ISO3 code (empty for a missing code)."""
     from multivector import states
 
     if not isinstance(code, str):
@@ -849,7 +850,7 @@ def composite_years(p: Profile) -> list[int]:
     return sorted(int(y) for y in p.balance.loc[p.balance["channel"] == "composite", "year"])
 
 
-def _sens(p: Profile) -> pd.DataFrame:
+def sensitivity_rows(p: Profile) -> pd.DataFrame:
     """The sensitivity summary in the years the profile's own composite covers."""
     s = p.sensitivity
     if s.empty:
@@ -860,7 +861,7 @@ def _sens(p: Profile) -> pd.DataFrame:
 
 def sensitivity_evenness(p: Profile) -> alt.TopLevelMixin | None:
     """The composite under the defaults against its range over every analysis choice."""
-    s = _sens(p)
+    s = sensitivity_rows(p)
     if s.empty:
         return None
     x = _x_years(p)
@@ -890,7 +891,7 @@ def sensitivity_evenness(p: Profile) -> alt.TopLevelMixin | None:
 
 def sensitivity_rank(p: Profile) -> alt.TopLevelMixin | None:
     """The state's rank among all states under the defaults and over every choice."""
-    s = _sens(p)
+    s = sensitivity_rows(p)
     if s.empty:
         return None
     x = _x_years(p)
@@ -953,7 +954,7 @@ def peers_balance(p: Profile) -> alt.TopLevelMixin | None:
         return None
     df = pd.DataFrame({"year": pb["year"].astype(int), "evenness": pb["evenness"].astype(float),
                        "iso3": pb["iso3"].astype(str),
-                       "name": [_partner_name(x) for x in pb["iso3"]],
+                       "name": [state_name(x) for x in pb["iso3"]],
                        "focal": (pb["iso3"] == p.iso3).to_numpy()})
     others = df[~df["focal"]]
     me = df[df["focal"]]
@@ -993,7 +994,7 @@ def power_scatter(p: Profile) -> alt.TopLevelMixin | None:
     year = power_year(p)
     d = pp[pp["year"] == year]
     df = pd.DataFrame({"iso3": d["iso3"].astype(str),
-                       "name": [_partner_name(x) for x in d["iso3"]],
+                       "name": [state_name(x) for x in d["iso3"]],
                        "position": d["position"].astype(float), "reach": d["reach"].astype(float),
                        "gap": d["power_gap"].astype(float), "index": d["index"].astype(float),
                        "rank": d["rank"].astype(float),

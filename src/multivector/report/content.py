@@ -668,7 +668,7 @@ def security_section(p: Profile) -> Section:
         for col, word in OBLIGATIONS:
             if col not in sub:
                 continue
-            partners = sorted({charts._partner_name(x) for x in sub.loc[sub[col] > 0, "partner"]})
+            partners = sorted({charts.state_name(x) for x in sub.loc[sub[col] > 0, "partner"]})
             if partners:
                 rows.append([word, str(len(partners)), ", ".join(partners)])
         if rows:
@@ -839,7 +839,7 @@ def balance_section(p: Profile) -> Section:
 
 def sensitivity_section(p: Profile) -> Section:
     """The composite's and the rank's range over the analyst's choices; which choice matters."""
-    s = charts._sens(p)
+    s = charts.sensitivity_rows(p)
     years = s["year"] if len(s) else None
     blocks: list[Block] = [
         _figure("sens-evenness", charts.sensitivity_evenness(p),
@@ -884,7 +884,7 @@ def peers_section(p: Profile) -> Section:
         rows: list[list[str | Link]] = []
         focal = []
         for i, r in enumerate(y.itertuples(), start=1):
-            rows.append([str(i), charts._partner_name(r.iso3), _f(r.evenness),
+            rows.append([str(i), charts.state_name(r.iso3), _f(r.evenness),
                          _label(p, r.dominant_pole), _pct(r.dominant_share)])
             if r.iso3 == p.iso3:
                 focal.append(i - 1)
@@ -964,7 +964,7 @@ def _evidence_text(item: Any) -> str:
 
 def _claims_source(source: Any) -> str:
     if isinstance(source, dict):
-        return " ".join(str(source[k]) for k in ("title", "note") if source.get(k))
+        return " — ".join(str(source[k]) for k in ("title", "note") if source.get(k))
     return str(source or "")
 
 

@@ -224,9 +224,9 @@ def _claims(pdf: _PDF, claims: c.Claims) -> None:
         pdf.set_text_color(*INK)
         pdf.cell(2, 5, "")
         pdf.set_font(FONT, "B", 9)
-        pdf.cell(pdf.get_string_width(item.id) + 2, 5, item.id)
+        pdf.cell(0, 5, item.id, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(FONT, "", 9)
-        pdf.multi_cell(0, 5, item.text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, 4.6, item.text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         for e in item.evidence:
             pdf.set_x(pdf.l_margin + 4)
             pdf.set_font(FONT, "", 7.8)
