@@ -292,6 +292,7 @@ def alignment(
 IpMode = _choices("IpMode", ("ordinal", "binary"))
 IpIntervals = _choices("IpIntervals", ("laplace", "bootstrap"))
 IpBridging = _choices("IpBridging", ("title", "none"))
+IpDevice = _choices("IpDevice", ("cpu", "jax", "auto"))
 
 
 @app.command("idealpoints")
@@ -312,6 +313,10 @@ def idealpoints(
     fit_sessions: Annotated[str, typer.Option(help="Sessions the model is fitted on.")]
     = "1-200",
     refit: Annotated[bool, typer.Option(help="Fit again even if cached.")] = False,
+    device: Annotated[IpDevice, typer.Option(
+        help="Where the likelihood is evaluated when fitting: cpu (numpy), jax (jax's "
+             "default device), auto (a GPU when jax finds one, else cpu). Needs "
+             "`pip install multivector[gpu]` for a GPU.")] = IpDevice.cpu,
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """Dynamic ideal points of UNGA states (Bailey, Strezhnev & Voeten 2017 model).
@@ -325,7 +330,11 @@ def idealpoints(
     first, last = parse_sessions(fit_sessions)
     settings = idealpoint_store.IdealPointSettings(mode.value, bridging.value, rw_scale,
                                                    intervals.value, n_boot, first, last)
-    key = idealpoint_store.ensure(paths.warehouse_path(), settings, refit=refit)
+    try:
+        key = idealpoint_store.ensure(paths.warehouse_path(), settings, refit=refit,
+                                      device=device.value)
+    except ImportError as exc:  # device=jax without jax installed
+        raise MultivectorError(str(exc)) from None
     iso3s = [states.validate_iso3(c) for c in country] if country else None
     y0, y1 = parse_years(years)
     with warehouse.connect() as con:
