@@ -32,8 +32,22 @@ app.add_typer(data_app, name="data")
 app.add_typer(poles_app, name="poles")
 app.add_typer(claims_app, name="claims")
 
-console = Console()
+# a pipe or a file gets wide tables (rich would fold them to 80 columns)
+console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
+
+
+def _cell(v: object) -> str:
+    """A table cell: large numbers with thousands separators, others to 4 significant digits."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        if abs(v) >= 10_000:
+            return f"{v:,.0f}"
+        return f"{v:.4g}"
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:
+        return f"{v:,d}"
+    return str(v)
 
 
 Format = StrEnum("Format", {v: v for v in ("table", "csv", "json", "parquet")})
@@ -74,8 +88,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "") ->
                 table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(
                     frame[col]) else "left")
             for row in frame.itertuples(index=False):
-                table.add_row(*["" if pd.isna(v) else (f"{v:.4g}" if isinstance(v, float)
-                                                       else str(v)) for v in row])
+                table.add_row(*[_cell(v) for v in row])
             console.print(table)
             return
     if out is None:
