@@ -396,11 +396,13 @@ def _channel_span(md: MeasureData, channel: str) -> tuple[int, int] | None:
 
 
 def _composite_span(md: MeasureData) -> tuple[int, int] | None:
-    """Years in which at least two channels have data."""
+    """Years in which enough channels have data for a composite."""
+    from multivector.measures.balance import MIN_CHANNELS
+
     spans = [s for s in (_channel_span(md, c) for c in CHANNEL_NAMES) if s is not None]
     years = [y for y in range(min((a for a, _ in spans), default=0),
                               max((b for _, b in spans), default=-1) + 1)
-             if sum(a <= y <= b for a, b in spans) >= 2]
+             if sum(a <= y <= b for a, b in spans) >= MIN_CHANNELS]
     return (years[0], years[-1]) if years else None
 
 

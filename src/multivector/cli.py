@@ -32,8 +32,22 @@ app.add_typer(data_app, name="data")
 app.add_typer(poles_app, name="poles")
 app.add_typer(claims_app, name="claims")
 
-console = Console()
+# a pipe or a file gets wide tables (rich would fold them to 80 columns)
+console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
+
+
+def _cell(v: object) -> str:
+    """A table cell: large numbers with thousands separators, others to 4 significant digits."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        if abs(v) >= 10_000:
+            return f"{v:,.0f}"
+        return f"{v:.4g}"
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:
+        return f"{v:,d}"
+    return str(v)
 
 
 Format = StrEnum("Format", {v: v for v in ("table", "csv", "json", "parquet")})
@@ -74,8 +88,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "") ->
                 table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(
                     frame[col]) else "left")
             for row in frame.itertuples(index=False):
-                table.add_row(*["" if pd.isna(v) else (f"{v:.4g}" if isinstance(v, float)
-                                                       else str(v)) for v in row])
+                table.add_row(*[_cell(v) for v in row])
             console.print(table)
             return
     if out is None:
@@ -314,6 +327,7 @@ def alignment(
 IpMode = _choices("IpMode", ("ordinal", "binary"))
 IpIntervals = _choices("IpIntervals", ("laplace", "bootstrap"))
 IpBridging = _choices("IpBridging", ("title", "none"))
+IpDevice = _choices("IpDevice", ("cpu", "jax", "auto"))
 
 
 @app.command("idealpoints")
@@ -334,6 +348,10 @@ def idealpoints(
     fit_sessions: Annotated[str, typer.Option(help="Sessions the model is fitted on.")]
     = "1-200",
     refit: Annotated[bool, typer.Option(help="Fit again even if cached.")] = False,
+    device: Annotated[IpDevice, typer.Option(
+        help="Where the likelihood is evaluated when fitting: cpu (numpy), jax (jax's "
+             "default device), auto (a GPU when jax finds one, else cpu). Needs "
+             "`pip install multivector[gpu]` for a GPU.")] = IpDevice.cpu,
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """Dynamic ideal points of UNGA states (Bailey, Strezhnev & Voeten 2017 model).
@@ -347,7 +365,11 @@ def idealpoints(
     first, last = parse_sessions(fit_sessions)
     settings = idealpoint_store.IdealPointSettings(mode.value, bridging.value, rw_scale,
                                                    intervals.value, n_boot, first, last)
-    key = idealpoint_store.ensure(paths.warehouse_path(), settings, refit=refit)
+    try:
+        key = idealpoint_store.ensure(paths.warehouse_path(), settings, refit=refit,
+                                      device=device.value)
+    except ImportError as exc:  # device=jax without jax installed
+        raise MultivectorError(str(exc)) from None
     iso3s = [states.validate_iso3(c) for c in country] if country else None
     y0, y1 = parse_years(years)
     with warehouse.connect() as con:

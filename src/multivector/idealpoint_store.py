@@ -43,8 +43,13 @@ class IdealPointSettings:
         return hashlib.sha1(text.encode()).hexdigest()[:12]
 
 
-def fit(con: duckdb.DuckDBPyConnection, settings: IdealPointSettings) -> DynamicIdealPoints:
-    """Fit the estimator on the warehouse's votes of the settings' sessions."""
+def fit(con: duckdb.DuckDBPyConnection, settings: IdealPointSettings,
+        device: str = "cpu") -> DynamicIdealPoints:
+    """Fit the estimator on the warehouse's votes of the settings' sessions.
+
+    ``device`` (``cpu``, ``jax``, ``auto``) chooses where the likelihood is evaluated; it is
+    not part of the cache key, since both give the same estimates to rounding.
+    """
     span = [settings.first_session, settings.last_session]
     rc = con.execute("SELECT rcid, session, year, short, descr, amend, para FROM "
                      "unga_rollcalls WHERE session BETWEEN ? AND ?", span).df()
@@ -53,7 +58,7 @@ def fit(con: duckdb.DuckDBPyConnection, settings: IdealPointSettings) -> Dynamic
                         span).df()
     model = DynamicIdealPoints(rw_scale=settings.rw_scale, bridging=settings.bridging,
                                mode=settings.mode, intervals=settings.intervals,
-                               n_boot=settings.n_boot)
+                               n_boot=settings.n_boot, device=device)
     return model.fit(votes, rc)
 
 
@@ -95,14 +100,15 @@ def has(con: duckdb.DuckDBPyConnection, settings: IdealPointSettings) -> bool:
                             [settings.key]).fetchall()[0][0])
 
 
-def ensure(path: Path, settings: IdealPointSettings, refit: bool = False) -> str:
+def ensure(path: Path, settings: IdealPointSettings, refit: bool = False,
+           device: str = "cpu") -> str:
     """Make sure the warehouse at ``path`` holds an estimate for ``settings``; its key."""
     with duckdb.connect(str(path), read_only=True) as con:
         present = has(con, settings)
     if present and not refit:
         return settings.key
     with duckdb.connect(str(path), read_only=True) as con:
-        model = fit(con, settings)
+        model = fit(con, settings, device)
     with duckdb.connect(str(path)) as con:
         store(con, settings, model)
     return settings.key
