@@ -17,6 +17,7 @@ from __future__ import annotations
 import textwrap
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from multivector.measures.shares import REST
@@ -808,8 +809,10 @@ def decomposition(p: Profile) -> alt.TopLevelMixin | None:
     present0 = d.groupby("channel")["share0"].transform("sum") > 0
     present1 = d.groupby("channel")["share1"].transform("sum") > 0
     suffix = pd.Series("", index=d.index)
-    suffix[~present0] = f" (no data in {y0})"
-    suffix[~present1] = f" (no data in {y1})"
+    # the formats table covers every year: a year without a row is a year without any format
+    formats = (d["channel"] == "formats").to_numpy()
+    suffix[~present0] = np.where(formats[~present0], f" (none in {y0})", f" (no data in {y0})")
+    suffix[~present1] = np.where(formats[~present1], f" (none in {y1})", f" (no data in {y1})")
     labels = d["channel"].map(lambda c: CHANNEL_LABELS.get(c, c)) + suffix
     df = pd.DataFrame({"channel": labels, "pole": [pole_label(p, x) for x in d["pole"]],
                        "contribution": d["contribution"].astype(float),

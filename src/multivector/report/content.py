@@ -476,7 +476,9 @@ def front_page(p: Profile) -> FrontPage:
             g = _channel_contributions(p)
             parts = []
             for r in g.head(3).itertuples():
-                note = "" if r.both else f"; no data in {y0 if r.s0 == 0 else year}"
+                gone = y0 if r.s0 == 0 else year
+                note = ("" if r.both else f"; no shared format in {gone}"
+                        if r.channel == "formats" else f"; no data in {gone}")
                 parts.append(f"{charts.CHANNEL_WORDS.get(r.channel, r.channel)} "
                              f"({_signed(r.contribution, 3)}{note})")
             text += f". The channels that moved it most: {_list(parts)}"
@@ -820,7 +822,9 @@ def balance_section(p: Profile) -> Section:
             f"Residual of the decomposition (change minus the sum of the bars): "
             f"{d.attrs.get('residual', float('nan')):.1e}. A channel marked 'no data in' a year "
             "enters or leaves the composite between the two years; its bar measures that, not "
-            "a change of policy.", "method"))
+            "a change of policy. Formats marked 'none in' a year: the state shared no format "
+            "of the table with any pole that year, so the channel was not in the composite.",
+            "method"))
     w = p.balance_options.weight_dict() if p.balance_options is not None else {}
     weights = ", ".join(f"{charts.CHANNEL_WORDS.get(k, k)} {v:g}" for k, v in w.items())
     blocks.append(Paragraph(
