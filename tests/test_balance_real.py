@@ -101,7 +101,7 @@ def test_wide_poles_and_the_state_as_its_own_pole(con):
     sh = panel.all_shares(con, poles.load_pole_set("wide"), (2010, 2010), ["TUR", "USA"])
     b = bal.balance(sh)
     comp = b[b["channel"] == "composite"].set_index("iso3")
-    # Turkiye is a pole of the wide set: it is measured over the eight others
+    # Türkiye is a pole of the wide set: it is measured over the eight others
     assert comp.loc["TUR", "n_poles"] == 8
     assert comp.loc["USA", "n_poles"] == 8
     assert isinstance(comp.loc["TUR", "channels"], str)

@@ -2,7 +2,7 @@
 
 Four choices are varied together, for every state and year at once:
 
-* the pole set (``core``: USA, EU, China, Russia; ``wide``: + Turkiye, GCC, Japan, Korea,
+* the pole set (``core``: USA, EU, China, Russia; ``wide``: + Türkiye, GCC, Japan, Korea,
   India);
 * the UNGA measure turned into an affinity (``agreement``, Cohen's ``kappa``,
   ``idealpoint_distance``);
