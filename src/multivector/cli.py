@@ -6,7 +6,6 @@ Errors multivector raises on purpose are printed as one clear line and exit with
 
 from __future__ import annotations
 
-import functools
 import re
 import sys
 import time
@@ -16,10 +15,10 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from multivector.cli_claims import claims_app
+from multivector.cli_common import console, err, friendly
 from multivector.errors import MultivectorError
 
 app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "
@@ -32,9 +31,6 @@ app.add_typer(data_app, name="data")
 app.add_typer(poles_app, name="poles")
 app.add_typer(claims_app, name="claims")
 
-# a pipe or a file gets wide tables (rich would fold them to 80 columns)
-console = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
 
 
 def _cell(v: object) -> str:
@@ -53,18 +49,7 @@ def _cell(v: object) -> str:
 Format = StrEnum("Format", {v: v for v in ("table", "csv", "json", "parquet")})
 
 
-def _friendly(fn):
-    """Print multivector's own errors as one line, exit 1."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except MultivectorError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
-            raise typer.Exit(1) from None
-
-    return wrapper
+_friendly = friendly  # the name every command below is decorated with
 
 
 def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "") -> None:

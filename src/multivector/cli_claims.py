@@ -6,7 +6,6 @@ module does not import :mod:`multivector.cli` at import time (that module import
 
 from __future__ import annotations
 
-import functools
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -18,13 +17,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from multivector.errors import MultivectorError
+from multivector.cli_common import console, err, friendly
 
 claims_app = typer.Typer(help="Check statements (figures, growth, ranks) against the data.",
                          no_args_is_help=True)
 
-console = Console()
-err = Console(stderr=True)
 
 CheckFormat = StrEnum("CheckFormat", {v: v for v in ("table", "json", "csv")})
 ListFormat = StrEnum("ListFormat", {v: v for v in ("table", "csv", "json")})
@@ -32,18 +29,7 @@ COLOURS = {"supported": "green", "contradicted": "red", "unverifiable": "yellow"
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 
 
-def _friendly(fn):
-    """Print multivector's own errors as one line, exit 1 (as :mod:`multivector.cli` does)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except MultivectorError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False)
-            raise typer.Exit(1) from None
-
-    return wrapper
+_friendly = friendly  # the name every command below is decorated with
 
 
 def _source_text(source: str | dict) -> str:
