@@ -161,3 +161,21 @@ def test_trade_before_1960_comes_from_cow(con):
     assert set(flows.loc[flows["year"] < 1960, "source"]) == {"cow"}
     assert set(flows.loc[flows["year"] >= 1960, "source"]) == {"dots"}
     assert isinstance(totals, pd.DataFrame) and (totals["total_usd_m"] > 0).all()
+
+
+def test_igo_channel_from_cow_or_manyios(con):
+    ps = poles.load_pole_set("core")
+    cow = panel.channel_shares(con, "igo", ps, (2010, 2010), ["KAZ"]).set_index("pole")
+    inf = panel.channel_shares(con, "igo", ps, (2010, 2010), ["KAZ"],
+                               igo_source="manyios").set_index("pole")
+    shared_cow = con.execute("SELECT shared_igos FROM igo_dyads WHERE iso3_a = 'KAZ' AND "
+                             "iso3_b = 'RUS' AND year = 2010").fetchall()[0][0]
+    assert cow.loc["RUS", "value"] == shared_cow
+    kaz = set(con.execute("SELECT igo FROM igo_membership WHERE source = 'migo' AND year = "
+                          "2010 AND status = 'full' AND iso3 = 'KAZ'").df()["igo"])
+    rus = set(con.execute("SELECT igo FROM igo_membership WHERE source = 'migo' AND year = "
+                          "2010 AND status = 'full' AND iso3 = 'RUS'").df()["igo"])
+    assert inf.loc["RUS", "value"] == len(kaz & rus) > 0
+    assert cow.loc["RUS", "value"] != inf.loc["RUS", "value"]  # two different sets of IGOs
+    for f in (cow, inf):
+        assert f["share"].sum() == pytest.approx(1.0)

@@ -456,6 +456,9 @@ def shares(
     = Measure.agreement,
     alliances: Annotated[str, typer.Option(help="Alliance data for the security channel: "
                                                 "atop or cow.")] = "atop",
+    igos: Annotated[str, typer.Option(help="IGO data for the igo channel: cow (formal IGOs, "
+                                           "to 2014) or manyios (informal IGOs, to "
+                                           "2010).")] = "cow",
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """A state's engagement by pole per year in one channel: value and share.
@@ -472,6 +475,8 @@ def shares(
     span = parse_years(years)
     if alliances not in ("atop", "cow"):
         raise MultivectorError(f"--alliances must be atop or cow, got {alliances!r}")
+    if igos not in ("cow", "manyios"):
+        raise MultivectorError(f"--igos must be cow or manyios, got {igos!r}")
     ps = poles_mod.load_pole_set(poles)
     warehouse.ensure()
     with warehouse.connect() as con:
@@ -484,7 +489,7 @@ def shares(
         else:
             frame = panel.channel_shares(con, channel.value, ps, span, [iso3],
                                          panel.UngaChannel(measure=measure.value),
-                                         alliance_source=alliances)
+                                         alliance_source=alliances, igo_source=igos)
             frame = frame[["iso3", "channel", "pole", "year", "value", "share", "flag"]]
     if frame.empty:
         raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}")

@@ -195,6 +195,20 @@ STATUS_WEIGHT = {"member": 1.0, "participant": 1.0, "associate member": 1.0,
 BLOC_COUNTERPARTS = {"EU-C5": "EU"}  # formats whose counterpart is a bloc, not its members
 
 
+def informal_igo_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                       focal: list[str] | None = None) -> pd.DataFrame:
+    """``iso3, partner, year, value``: informal IGOs both are full members of (manyIOs MIGO,
+    1925-2010; Roger & Rowan's informal intergovernmental organisations)."""
+    clause = ("AND a.iso3 IN (SELECT unnest(?))" if focal is not None else "")
+    params = [*years] + ([list(focal)] if focal is not None else [])
+    return con.execute(
+        "SELECT a.iso3, b.iso3 AS partner, a.year, CAST(count(*) AS DOUBLE) AS value "
+        "FROM igo_membership a JOIN igo_membership b ON a.igo = b.igo AND a.year = b.year "
+        "AND a.source = b.source WHERE a.source = 'migo' AND a.status = 'full' AND "
+        "b.status = 'full' AND a.iso3 <> b.iso3 AND a.year BETWEEN ? AND ? "
+        f"{clause} GROUP BY ALL", params).df()
+
+
 def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None) -> pd.DataFrame:
     """``iso3, partner, year, value``: formats of the maintained table both belong to.
 
@@ -324,7 +338,7 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
                    years: tuple[int, int], focal: list[str] | None = None,
                    unga: UngaChannel | None = None, alliance_source: str = "atop",
                    formats_membership: pd.DataFrame | None = None,
-                   _cache: dict | None = None) -> pd.DataFrame:
+                   igo_source: str = "cow", _cache: dict | None = None) -> pd.DataFrame:
     """Shares by pole of one channel for the focal states (all when None) and years.
 
     Parameters
@@ -343,6 +357,9 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
         The UNGA measure and vote subset.
     alliance_source : {"atop", "cow"}
         Alliance dataset for the security channel.
+    igo_source : {"cow", "manyios"}
+        IGO data for the igo channel: COW IGO v3 (formal IGOs, to 2014) or manyIOs
+        (informal IGOs such as the G20 or the Nuclear Suppliers Group, to 2010).
     formats_membership : pandas.DataFrame, optional
         ``format, iso3, year`` for the formats channel (default: the packaged table).
 
@@ -368,11 +385,15 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
             cache[key] = alliance_dyads(con, years, focal, alliance_source)
         return mean_shares(cache[key], membership, channel)
     if channel == "igo":
-        if not _table_exists(con, "igo_dyads"):
+        table = "igo_dyads" if igo_source == "cow" else "igo_membership"
+        if igo_source not in ("cow", "manyios"):
+            raise ValueError(f"igo_source must be 'cow' or 'manyios', not {igo_source!r}")
+        if not _table_exists(con, table):
             return _empty_shares()
-        key = ("igo", years, fkey)
+        key = ("igo", years, fkey, igo_source)
         if key not in cache:
-            cache[key] = igo_dyads(con, years, focal)
+            cache[key] = (igo_dyads(con, years, focal) if igo_source == "cow"
+                          else informal_igo_dyads(con, years, focal))
         return mean_shares(cache[key], membership, channel)
     if channel == "formats":
         if formats_membership is None:
