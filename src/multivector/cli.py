@@ -556,21 +556,27 @@ def power(
              "vote_breadth 0.5).")] = None,
     pillar: Annotated[float, typer.Option(help="Weight of position (reach: 1 - it).")] = 0.5,
     draws: Annotated[int, typer.Option(help="Random weight draws for rank ranges "
-                                            "(0: none).")] = 200,
+                                            "(0: none).")] = 100,
     components: Annotated[bool, typer.Option(help="List the raw components instead.")]
     = False,
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """The middle-power index of every state in a year: position, reach, index, rank and the
     power gap (reach beyond what position predicts), with rank ranges under random weights."""
-    from multivector import panel, warehouse
+    from multivector import derived, panel, warehouse
     from multivector import peers as peers_mod
     from multivector.measures import power as power_mod
 
     w = _parse_weights(weights)
+    defaults = w is None and pillar == derived.SETTINGS["power"]["pillar"]
     warehouse.ensure()
     with warehouse.connect() as con:
-        comp = panel.power_components(con, (year, year))
+        # the default index of every state and year is stored when the warehouse is built
+        comp = derived.load(con, "derived_power_components", "power", "WHERE year = ?", [year])
+        stored = (derived.load(con, "derived_power", "power", "WHERE year = ?", [year])
+                  if defaults and draws == derived.SETTINGS["power"]["draws"] else None)
+        if comp is None or comp.empty:
+            comp = panel.power_components(con, (year, year))
     if comp.empty:
         raise MultivectorError(f"no power components for {year}")
     peer = peers_mod.load_peer_set(peers) if peers else None
@@ -578,12 +584,15 @@ def power(
         frame = comp if peer is None else comp[comp["iso3"].isin(peer.members)]
         emit(frame.reset_index(drop=True), fmt, out, title=f"power components, {year}")
         return
-    idx = power_mod.power_index(comp, w, pillar)
-    if idx.empty:
-        raise MultivectorError(f"no state has components of both pillars in {year}")
-    if draws > 0:
-        sens = power_mod.rank_sensitivity(comp, draws=draws, seed=year)
-        idx = idx.merge(sens.drop(columns="rank"), on=["iso3", "year"], how="left")
+    if stored is not None and len(stored):
+        idx = stored.sort_values(["rank", "iso3"]).reset_index(drop=True)
+    else:
+        idx = power_mod.power_index(comp, w, pillar)
+        if idx.empty:
+            raise MultivectorError(f"no state has components of both pillars in {year}")
+        if draws > 0:  # seed 0, as the stored index: the same draws give the same ranges
+            sens = power_mod.rank_sensitivity(comp, draws=draws, seed=0)
+            idx = idx.merge(sens.drop(columns="rank"), on=["iso3", "year"], how="left")
     if peer is not None:
         idx = idx[idx["iso3"].isin(peer.members)].copy()
         idx["rank_in_peers"] = idx["index"].rank(ascending=False, method="min").astype(int)
@@ -740,21 +749,34 @@ def rank(
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """Every state ranked by the evenness of its composite balance in a year (1: most even)."""
-    from multivector import panel, warehouse
+    from multivector import derived, panel, warehouse
     from multivector import peers as peers_mod
     from multivector import poles as poles_mod
     from multivector import sensitivity as sens
     from multivector.measures import balance as bal
 
     ps = poles_mod.load_pole_set(poles)
-    w = dict(_channel_weights(weights) or bal.DEFAULT_WEIGHTS)
+    given = _channel_weights(weights)
+    w = dict(given or bal.DEFAULT_WEIGHTS)
+    defaults = (given is None and measure is Measure.agreement
+                and min_channels == bal.MIN_CHANNELS
+                and poles in poles_mod.packaged_pole_sets())
+    s_default = draws == derived.SETTINGS["sensitivity"]["draws"] and given is None
     warehouse.ensure()
     with warehouse.connect() as con:
-        sh = panel.all_shares(con, ps, (year, year), None, BALANCE_CHANNELS,
-                              panel.UngaChannel(measure=measure.value), progress=True)
-        b = bal.balance(sh, w, min_channels)
+        # every state's balance and sensitivity under the defaults are stored at build time
+        b = (derived.load(con, "derived_balance", "balance", "WHERE pole_set = ? AND "
+                          "year = ?", [ps.name, year]) if defaults else None)
+        if b is None or b.empty:
+            sh = panel.all_shares(con, ps, (year, year), None, BALANCE_CHANNELS,
+                                  panel.UngaChannel(measure=measure.value), progress=True)
+            b = bal.balance(sh, w, min_channels)
         if sensitivity:
-            res = sens.run(con, (year, year), draws=draws, weights=w, progress=True)
+            summary = (derived.load(con, "derived_sensitivity", "sensitivity",
+                                    "WHERE year = ?", [year]) if s_default else None)
+            if summary is None or summary.empty:
+                summary = sens.run(con, (year, year), draws=draws, weights=w,
+                                   progress=True).summary
     comp = b[b["channel"] == "composite"].copy()
     if comp.empty:
         raise MultivectorError(f"no state has {min_channels} channels with data in {year}")
@@ -763,7 +785,7 @@ def rank(
     frame = comp[["iso3", "year", "evenness", "rank", "n_states", "dominant_pole",
                   "dominant_share", "margin", "n_channels", "channels"]]
     if sensitivity:
-        extra = res.summary.drop(columns=["evenness", "rank", "n_states"])
+        extra = summary.drop(columns=["evenness", "rank", "n_states"])
         frame = frame.merge(extra, on=["iso3", "year"], how="left")
     if peers:
         pe = peers_mod.load_peer_set(peers)
@@ -791,18 +813,31 @@ def sensitivity_cmd(
     """How much the composite balance and the rank depend on the analyst's choices: pole set
     (core, wide), UNGA measure (agreement, kappa, ideal-point distance), vote subset (all,
     important, no amendments) and random channel weights, for every state and year."""
+    from multivector import derived, states, warehouse
     from multivector import sensitivity as sens
-    from multivector import states, warehouse
 
     iso3 = states.validate_iso3(country) if country else None
     span = parse_years(years)
+    stored_years = derived.SETTINGS["sensitivity"]["years"]
+    use_stored = (not scenarios and draws == derived.SETTINGS["sensitivity"]["draws"]
+                  and seed == derived.SETTINGS["sensitivity"]["seed"]
+                  and stored_years[0] <= span[0] and span[1] <= stored_years[1])
     warehouse.ensure()
+    frame = None
     with warehouse.connect() as con:
-        res = sens.run(con, span, draws=draws, seed=seed, channels=BALANCE_CHANNELS,
-                       progress=True)
-    if iso3:
-        res = sens.focal(res, iso3)
-    frame = res.factors if factors else res.scenarios if scenarios else res.summary
+        if use_stored:  # the default run over every state is stored at build time
+            table = "derived_sensitivity_factors" if factors else "derived_sensitivity"
+            where, params = "WHERE year BETWEEN ? AND ?", list(span)
+            if iso3:
+                where, params = where + " AND iso3 = ?", [*params, iso3]
+            frame = derived.load(con, table, "sensitivity", where + " ORDER BY iso3, year",
+                                 params)
+        if frame is None:
+            res = sens.run(con, span, draws=draws, seed=seed, channels=BALANCE_CHANNELS,
+                           progress=True)
+            if iso3:
+                res = sens.focal(res, iso3)
+            frame = res.factors if factors else res.scenarios if scenarios else res.summary
     if frame.empty:
         raise MultivectorError(f"no composite for {iso3 or 'any state'} in {years}")
     emit(frame, fmt, out, title="sensitivity of the composite balance")
