@@ -96,6 +96,17 @@ def parse_years(text: str) -> tuple[int, int]:
     return y0, y1
 
 
+def _state_years(country: str, years: str) -> tuple[str, tuple[int, int]]:
+    """The focal state's ISO3 code and the year range, checked; the warehouse built if it is
+    missing (the prelude of every single-state command)."""
+    from multivector import states, warehouse
+
+    iso3 = states.validate_iso3(country)
+    span = parse_years(years)
+    warehouse.ensure()
+    return iso3, span
+
+
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 CountryArg = Annotated[str, typer.Argument(help="ISO3 code (KAZ) or name.")]
 YearsOpt = Annotated[str, typer.Option(help="Year range, e.g. 1992-2024 (sessions opened "
@@ -423,12 +434,10 @@ def trade(
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """Exports and imports of a state by pole, or by partner with mirror figures (IMF DOTS)."""
-    from multivector import panel, profile, states, warehouse
+    from multivector import panel, profile, warehouse
     from multivector import poles as poles_mod
 
-    iso3 = states.validate_iso3(country)
-    span = parse_years(years)
-    warehouse.ensure()
+    iso3, span = _state_years(country, years)
     with warehouse.connect() as con:
         if by is TradeBy.partner:
             flows, _ = panel.trade_flows(con, span, [iso3])
@@ -510,11 +519,9 @@ def concentration(
 ) -> None:
     """Concentration of a state's trade over partners per year: HHI, normalised HHI, top-1 and
     top-3 shares, number of partners that make up 80%."""
-    from multivector import panel, states, warehouse
+    from multivector import panel, warehouse
 
-    iso3 = states.validate_iso3(country)
-    span = parse_years(years)
-    warehouse.ensure()
+    iso3, span = _state_years(country, years)
     with warehouse.connect() as con:
         frame = panel.concentration(con, span, [iso3], side.value)
     if frame.empty:
@@ -530,11 +537,9 @@ def minerals(
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """A state's production of each mineral: share of world production and rank per year."""
-    from multivector import panel, states, warehouse
+    from multivector import panel, warehouse
 
-    iso3 = states.validate_iso3(country)
-    span = parse_years(years)
-    warehouse.ensure()
+    iso3, span = _state_years(country, years)
     with warehouse.connect() as con:
         prod = panel.mineral_production(con, span)
     frame = prod[(prod["iso3"] == iso3) & (prod["value"] > 0)].sort_values(["mineral", "year"])
