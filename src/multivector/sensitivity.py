@@ -32,6 +32,7 @@ import pandas as pd
 from multivector import panel
 from multivector import poles as poles_mod
 from multivector.measures import balance
+from multivector.progress import Steps
 
 POLE_SETS = ("core", "wide")
 MEASURES = ("agreement", "kappa", "idealpoint_distance")
@@ -104,53 +105,52 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
     scen = list(itertools.product(pole_sets, measures, subsets))
     # ideal points are fitted on all votes: the subset does not change them
     scen = [s for s in scen if not (s[1] == "idealpoint_distance" and s[2] != subsets[0])]
-    steps = len(pole_sets) * (len(channels) + len(measures) * len(subsets))
-    bar = _Bar(progress, steps + len(scen))
-    cache: dict = {} if _cache is None else _cache  # trade flows and UNGA dyads, reusable
-    base: dict[str, pd.DataFrame] = {}
-    for ps_name in pole_sets:
-        ps = poles_mod.load_pole_set(ps_name)
-        frames = []
-        for c in channels:
-            bar.say(f"{ps_name}: {c}")
-            if c != "unga":
-                frames.append(panel.channel_shares(con, c, ps, years, None, _cache=cache))
-            bar.advance()
-        base[ps_name] = pd.concat([f for f in frames if len(f)], ignore_index=True)
-    unga: dict[tuple[str, str, str], pd.DataFrame] = {}
-    if "unga" in channels:
-        for ps_name, m, sub in scen:
-            bar.say(f"{ps_name}: UNGA {m}, {sub}")
+    total = len(pole_sets) * len(channels) + len(scen) * (1 + ("unga" in channels))
+    with Steps(progress, total, "sensitivity", transient=True) as bar:
+        cache: dict = {} if _cache is None else _cache  # trade flows and UNGA dyads, reusable
+        base: dict[str, pd.DataFrame] = {}
+        for ps_name in pole_sets:
             ps = poles_mod.load_pole_set(ps_name)
-            unga[(ps_name, m, sub)] = panel.channel_shares(
-                con, "unga", ps, years, None, _unga_options(m, sub), _cache=cache)
+            frames = []
+            for c in channels:
+                bar.say(f"{ps_name}: {c}")
+                if c != "unga":
+                    frames.append(panel.channel_shares(con, c, ps, years, None, _cache=cache))
+                bar.advance()
+            base[ps_name] = pd.concat([f for f in frames if len(f)], ignore_index=True)
+        unga: dict[tuple[str, str, str], pd.DataFrame] = {}
+        if "unga" in channels:
+            for ps_name, m, sub in scen:
+                bar.say(f"{ps_name}: UNGA {m}, {sub}")
+                ps = poles_mod.load_pole_set(ps_name)
+                unga[(ps_name, m, sub)] = panel.channel_shares(
+                    con, "unga", ps, years, None, _unga_options(m, sub), _cache=cache)
+                bar.advance()
+        chans = list(channels)
+        W = np.vstack([balance.weight_matrix(chans, weights),
+                       balance.random_weights(chans, draws, seed, weights)])
+        pooled_j, pooled_r, rows = [], [], []
+        units_ref = None
+        for ps_name, m, sub in scen:
+            bar.say(f"composites: {ps_name}, {m}, {sub}")
+            sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame())],
+                           ignore_index=True)
+            units, chs, poles, S = balance.share_array(sh, channels=chans)
+            npol = balance.pole_counts(sh, units, poles, channels=[c for c, w in zip(
+                chs, W.max(axis=0), strict=True) if w > 0])
+            j, _ = balance.composite_evenness(S, W, npol)
+            r = balance.rank_within(j, units["year"].to_numpy())
+            frame = units.assign(pole_set=ps_name, measure=m, subset=sub, evenness=j[0], rank=r[0])
+            rows.append(frame)
+            # align every scenario on one set of units for pooling
+            if units_ref is None:
+                units_ref = units
+            idx = pd.MultiIndex.from_frame(units).get_indexer(pd.MultiIndex.from_frame(units_ref))
+            jj = np.where(idx[None, :] >= 0, j[:, idx], np.nan)
+            rr = np.where(idx[None, :] >= 0, r[:, idx], np.nan)
+            pooled_j.append(jj)
+            pooled_r.append(rr)
             bar.advance()
-    chans = list(channels)
-    W = np.vstack([balance.weight_matrix(chans, weights),
-                   balance.random_weights(chans, draws, seed, weights)])
-    pooled_j, pooled_r, rows = [], [], []
-    units_ref = None
-    for ps_name, m, sub in scen:
-        bar.say(f"composites: {ps_name}, {m}, {sub}")
-        sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame())],
-                       ignore_index=True)
-        units, chs, poles, S = balance.share_array(sh, channels=chans)
-        npol = balance.pole_counts(sh, units, poles, channels=[c for c, w in zip(
-            chs, W.max(axis=0), strict=True) if w > 0])
-        j, _ = balance.composite_evenness(S, W, npol)
-        r = balance.rank_within(j, units["year"].to_numpy())
-        frame = units.assign(pole_set=ps_name, measure=m, subset=sub, evenness=j[0], rank=r[0])
-        rows.append(frame)
-        # align every scenario on one set of units for pooling
-        if units_ref is None:
-            units_ref = units
-        idx = pd.MultiIndex.from_frame(units).get_indexer(pd.MultiIndex.from_frame(units_ref))
-        jj = np.where(idx[None, :] >= 0, j[:, idx], np.nan)
-        rr = np.where(idx[None, :] >= 0, r[:, idx], np.nan)
-        pooled_j.append(jj)
-        pooled_r.append(rr)
-        bar.advance()
-    bar.close()
     scenarios = pd.concat(rows, ignore_index=True)
     J, R = np.vstack(pooled_j), np.vstack(pooled_r)
     summary = _summary(units_ref, scenarios, J, R, (pole_sets[0], measures[0], subsets[0]))
@@ -201,36 +201,6 @@ def _factors(scenarios: pd.DataFrame, default: tuple[str, str, str]) -> pd.DataF
         frames.append(f.assign(factor=name))
     out = pd.concat(frames, ignore_index=True)
     return out[["iso3", "year", "factor", "evenness_range", "rank_range", "levels"]]
-
-
-class _Bar:
-    def __init__(self, show: bool, total: int):
-        self.bar = self.task = None
-        if show:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                                MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task("sensitivity", total=total)
-
-    def say(self, text: str) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, description=text)
-
-    def advance(self) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 def focal(result: SensitivityResult, iso3: str) -> SensitivityResult:

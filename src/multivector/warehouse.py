@@ -68,6 +68,7 @@ import pandas as pd
 
 from multivector import __version__, idealpoint_store, paths, poles, states
 from multivector.errors import WarehouseMissingError
+from multivector.progress import Steps
 from multivector.sources import alliances, cow, dots, igo, owid, unga, wdi
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import FileEntry, Source, get_source
@@ -85,41 +86,6 @@ class BuildReport:
     rows: dict[str, int] = field(default_factory=dict)
     unmapped: pd.DataFrame | None = None
     seconds: float = 0.0
-
-
-class _Steps:
-    """Progress over build steps (rich), or silent."""
-
-    def __init__(self, show: bool, total: int):
-        self.show, self.total, self.bar, self.task = show, total, None, None
-
-    def __enter__(self):
-        if self.show:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                                MofNCompleteColumn(), TimeElapsedColumn(), transient=False)
-            self.bar.__enter__()
-            self.task = self.bar.add_task("building warehouse", total=self.total)
-        return self
-
-    def say(self, text: str) -> None:
-        if self.bar is not None:
-            self.bar.update(self.task, description=text)
-
-    def advance(self, n: int = 1) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task, n)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
 
 
 def _files(source: Source, mirror: Path | None) -> list[tuple[FileEntry, Path]]:
@@ -223,7 +189,7 @@ def _log_unmapped(log: states.UnmappedLog, source: str, frame: pd.DataFrame,
 def _channel_steps(con: duckdb.DuckDBPyConnection, mirror: Path | None,
                    mfiles: list[tuple[FileEntry, Path]], background: _Background,
                    log: states.UnmappedLog, report: BuildReport, provenance: list[tuple],
-                   steps: _Steps, step_done: Callable[[str], None]) -> dict[str, str]:
+                   steps: Steps, step_done: Callable[[str], None]) -> dict[str, str]:
     """Alliances, IGOs, COW trade, minerals and military expenditure; returns meta keys."""
     last: dict[str, str] = {}
 
@@ -372,7 +338,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                           _by_name(mfiles, "memberships.rda"))
         background.submit("organizations", igo.read_manyios_organizations,
                           _by_name(mfiles, "organizations.rda"))
-        with _Steps(progress, steps_total) as steps, \
+        with Steps(progress, steps_total, "building warehouse") as steps, \
                 contextlib.closing(duckdb.connect(str(tmp))) as con:
             con.execute("SET enable_progress_bar = false")  # ours is shown instead
             steps.say("verifying UNGA files")
