@@ -608,25 +608,31 @@ def power(
     emit(idx.reset_index(drop=True), fmt, out, title=f"middle-power index, {year}")
 
 
-def _parse_weights(text: str | None) -> dict[str, float] | None:
+def _named_weights(text: str | None, known: tuple[str, ...], what: str
+                   ) -> dict[str, float] | None:
+    """``--weights`` text, ``name=number,...``, checked against the ``known`` names."""
     if not text:
         return None
-    from multivector.measures.power import POSITION, REACH
-
     out = {}
     for part in text.split(","):
         name, _, val = part.partition("=")
         name = name.strip()
-        if name not in (*POSITION, *REACH):
-            raise MultivectorError(f"--weights: unknown component {name!r}; known: "
-                                   f"{', '.join((*POSITION, *REACH))}")
+        if name not in known:
+            raise MultivectorError(f"--weights: unknown {what} {name!r}; known: "
+                                   f"{', '.join(known)}")
         try:
             out[name] = float(val)
         except ValueError:
-            raise MultivectorError(f"--weights: {part!r} is not name=number") from None
+            raise MultivectorError(f"--weights: {part!r} is not {what}=number") from None
         if out[name] < 0:
             raise MultivectorError(f"--weights: {name} must not be negative")
     return out
+
+
+def _parse_weights(text: str | None) -> dict[str, float] | None:
+    from multivector.measures.power import POSITION, REACH
+
+    return _named_weights(text, (*POSITION, *REACH), "component")
 
 
 BALANCE_CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
@@ -638,25 +644,12 @@ UngaMeasureOpt = Annotated[Measure, typer.Option(
 
 
 def _channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
-    if not text:
+    weights = _named_weights(text, BALANCE_CHANNELS, "channel")
+    if weights is None:
         return None
-    out = []
-    for part in text.split(","):
-        name, _, val = part.partition("=")
-        name = name.strip()
-        if name not in BALANCE_CHANNELS:
-            raise MultivectorError(f"--weights: unknown channel {name!r}; known: "
-                                   f"{', '.join(BALANCE_CHANNELS)}")
-        try:
-            v = float(val)
-        except ValueError:
-            raise MultivectorError(f"--weights: {part!r} is not channel=number") from None
-        if v < 0:
-            raise MultivectorError(f"--weights: {name} must not be negative")
-        out.append((name, v))
-    if not any(v > 0 for _, v in out):
+    if not any(v > 0 for v in weights.values()):
         raise MultivectorError("--weights: at least one channel needs a positive weight")
-    return tuple(out)
+    return tuple(weights.items())
 
 
 def _span(text: str) -> tuple[int, int]:
