@@ -415,9 +415,15 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
 
 def all_shares(con: duckdb.DuckDBPyConnection, pole_set: PoleSet, years: tuple[int, int],
                focal: list[str] | None = None, channels: tuple[str, ...] = CHANNELS,
-               unga: UngaChannel | None = None, progress: bool = False) -> pd.DataFrame:
-    """:func:`channel_shares` of every channel, stacked."""
-    cache: dict = {}
+               unga: UngaChannel | None = None, progress: bool = False,
+               _cache: dict | None = None) -> pd.DataFrame:
+    """:func:`channel_shares` of every channel, stacked.
+
+    ``_cache`` (a dict) keeps what the channels read (trade flows, UNGA dyads, alliance and
+    IGO dyads) for the caller to reuse: the trade flows of ``focal`` under
+    ``("trade", years, tuple(focal))``.
+    """
+    cache: dict = {} if _cache is None else _cache
     frames = []
     it = channels
     if progress:

@@ -8,6 +8,7 @@ API render a :class:`Profile` and compute nothing themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
@@ -19,6 +20,9 @@ from multivector import states
 from multivector.measures import alignment, shares, similarity
 from multivector.measures.balance import MIN_CHANNELS
 from multivector.peers import PeerSet
+
+if TYPE_CHECKING:
+    from multivector.panel import UngaChannel
 
 DEFAULT_YEARS = (1992, 2024)
 DEFAULT_POLES = "core"
@@ -136,6 +140,14 @@ class UngaOptions:
     n_boot: int = 500
     level: float = 0.95
     seed: int = 1992
+
+    def channel(self) -> UngaChannel:
+        """The UNGA channel of the balance under these choices
+        (:class:`multivector.panel.UngaChannel`)."""
+        from multivector import panel
+
+        return panel.UngaChannel(self.measure, self.issue, self.important_only,
+                                 self.amendments, self.paragraphs)
 
 
 def load_rollcalls(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
@@ -291,14 +303,15 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     trade = trade_by_pole(con, iso3, years, ps)
 
     # channels
-    sh = focal_shares(con, iso3, years, ps, uo, bo.channels)
-    flows = totals = None
-    if years[1] >= panel.DOTS_FIRST_YEAR or years[0] < panel.DOTS_FIRST_YEAR:
-        flows, totals = panel.trade_flows(con, years, [iso3])
-    conc = (pd.concat([panel.concentration(con, years, [iso3], side, flows)
-                       for side in ("exports", "imports")], ignore_index=True)
-            if flows is not None else pd.DataFrame())
-    top = _top_partners(flows) if flows is not None else pd.DataFrame()
+    cache: dict = {}
+    sh = focal_shares(con, iso3, years, ps, uo, bo.channels, _cache=cache)
+    trade_key = ("trade", years, (iso3,))
+    if trade_key not in cache:  # no trade channel among the balance's channels
+        cache[trade_key] = panel.trade_flows(con, years, [iso3])
+    flows = cache[trade_key][0]
+    conc = pd.concat([panel.concentration(con, years, [iso3], side, flows)
+                      for side in ("exports", "imports")], ignore_index=True)
+    top = _top_partners(flows)
     prod = panel.mineral_production(con, years)
     minerals = prod[(prod["iso3"] == iso3) & (prod["value"] > 0)].reset_index(drop=True)
     mpoles = (panel.mineral_pole_shares(prod, ps.membership(range(years[0], years[1] + 1)),
@@ -308,7 +321,8 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     fmts = _formats(iso3)
 
     # balance
-    bal_frame = focal_balance(con, iso3, years, ps, uo, bo, shares=sh)
+    bal_frame = focal_balance(con, iso3, years, ps, uo, bo, shares=sh,
+                              trade=cache[trade_key])
     tilt = pd.DataFrame()
     decomposition = pd.DataFrame()
     if len(sh):
@@ -351,8 +365,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                                & stored["year"].between(*years)].reset_index(drop=True)
     elif members:
         psh = panel.all_shares(con, ps, years, sorted({iso3, *members}), bo.channels,
-                               panel.UngaChannel(uo.measure, uo.issue, uo.important_only,
-                                                 uo.amendments, uo.paragraphs))
+                               uo.channel())
         b = bal.balance(psh, bo.weight_dict(), bo.min_channels)
         peers_balance = b[b["channel"] == "composite"].reset_index(drop=True)
 
@@ -515,15 +528,15 @@ class BalanceOptions:
 
 def focal_shares(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
                  pole_set: poles_mod.PoleSet, unga: UngaOptions | None = None,
-                 channels: tuple[str, ...] = BalanceOptions.channels) -> pd.DataFrame:
-    """Shares by pole of every channel for one state (:func:`multivector.panel.all_shares`)."""
+                 channels: tuple[str, ...] = BalanceOptions.channels,
+                 _cache: dict | None = None) -> pd.DataFrame:
+    """Shares by pole of every channel for one state (:func:`multivector.panel.all_shares`;
+    ``_cache`` as there)."""
     from multivector import panel
 
     o = unga or UngaOptions()
-    uc = panel.UngaChannel(o.measure if o.measure != "idealpoint_distance"
-                           else "idealpoint_distance", o.issue, o.important_only,
-                           o.amendments, o.paragraphs)
-    return panel.all_shares(con, pole_set, years, [iso3], channels, uc)
+    return panel.all_shares(con, pole_set, years, [iso3], channels, o.channel(),
+                            _cache=_cache)
 
 
 def _unga_replicate_shares(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
@@ -576,8 +589,12 @@ def _unga_replicate_shares(con: duckdb.DuckDBPyConnection, iso3: str, years: tup
 def focal_balance(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
                   pole_set: poles_mod.PoleSet, unga: UngaOptions | None = None,
                   options: BalanceOptions | None = None,
-                  shares: pd.DataFrame | None = None) -> pd.DataFrame:
+                  shares: pd.DataFrame | None = None,
+                  trade: tuple[pd.DataFrame, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Balance per channel and composite for one state, with intervals.
+
+    ``shares`` (:func:`focal_shares`) and ``trade`` (:func:`multivector.panel.trade_flows` of
+    the state) are read from the warehouse when not given.
 
     Intervals (``lo``, ``hi``, at ``options.level``):
 
@@ -614,7 +631,7 @@ def focal_balance(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, i
     alt = sh
     if {"exports", "imports"} & set(chans):
         membership = pole_set.membership(range(years[0], years[1] + 1))
-        flows, totals = panel.trade_flows(con, years, [iso3])
+        flows, totals = trade if trade is not None else panel.trade_flows(con, years, [iso3])
         alt_frames = [panel.trade_shares(flows, totals, f, membership, prefer="partner")
                       for f in ("exports", "imports") if f in chans]
         alt = pd.concat([sh[~sh["channel"].isin(["exports", "imports"])], *alt_frames],
