@@ -312,12 +312,8 @@ def unga_shares(dyads: pd.DataFrame, membership: pd.DataFrame, measure: str,
     grid = focal_years.merge(pd.DataFrame({"pole": poles}), how="cross")
     out = grid.merge(g, on=["iso3", "pole", "year"], how="left")
     # a pole that is the focal state itself has no affinity
-    self_pole = membership.merge(focal_years, on=["iso3", "year"])
-    self_pole = self_pole.groupby(["iso3", "year", "pole"]).size().rename("_n").reset_index()
-    sizes = membership.groupby(["pole", "year"]).size().rename("_size").reset_index()
-    self_pole = self_pole.merge(sizes, on=["pole", "year"])
-    self_pole = self_pole[self_pole["_n"] == self_pole["_size"]][["iso3", "year", "pole"]]
-    out = out.merge(self_pole.assign(_self=True), on=["iso3", "year", "pole"], how="left")
+    own = ch.self_poles(focal_years, membership)
+    out = out.merge(own.assign(_self=True), on=["iso3", "year", "pole"], how="left")
     out["flag"] = np.where(out["_self"].eq(True), "self",
                            np.where(out["value"].isna(), "no joint votes", ""))
     out.loc[out["flag"] == "self", "value"] = np.nan

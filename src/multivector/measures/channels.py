@@ -101,9 +101,7 @@ def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
     focal = totals[keys].drop_duplicates()
     # every pole member for every focal state-year, except the focal state itself
     mem = focal.merge(membership.rename(columns={"iso3": "partner"}), on="year")
-    is_self_pole = (mem.assign(_self=mem["partner"] == mem["iso3"])
-                    .groupby([*keys, "pole"])["_self"].transform("all"))
-    self_poles = mem.loc[is_self_pole, [*keys, "pole"]].drop_duplicates()
+    own_poles = self_poles(focal, membership)
     mem = mem[mem["partner"] != mem["iso3"]]
     cols = ["value"] + ([flag_col] if flag_col else [])
     mem = mem.merge(d[[*keys, "partner", *cols]], on=[*keys, "partner"], how="left")
@@ -123,8 +121,8 @@ def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
     grid = focal.merge(pd.DataFrame({"pole": poles}), how="cross")
     out = grid.merge(agg.drop(columns="n_found"), on=[*keys, "pole"], how="left")
     out["n_members"] = out["n_members"].fillna(0).astype(int)
-    if len(self_poles):
-        out = out.merge(self_poles.assign(_self=True), on=[*keys, "pole"], how="left")
+    if len(own_poles):
+        out = out.merge(own_poles.assign(_self=True), on=[*keys, "pole"], how="left")
         selfp = out["_self"].eq(True)
         out.loc[selfp, "value"] = np.nan
         out.loc[selfp, "flag"] = "self"
@@ -156,6 +154,15 @@ def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
     out = out.assign(_o=out["pole"].map(order)).sort_values([*keys, "_o"], kind="stable")
     cols = ["iso3", "pole", "year", "value", "share", "total", "n_members", "flag"]
     return out[cols].reset_index(drop=True)
+
+
+def self_poles(units: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    """``iso3, year, pole``: for each focal state-year of ``units``, the poles whose only
+    member that year is the focal state itself (the United States seen from Washington)."""
+    size = membership.groupby(["pole", "year"])["iso3"].agg(["size", "first"]).reset_index()
+    solo = size[size["size"] == 1].rename(columns={"first": "iso3"})
+    return (units[["iso3", "year"]].drop_duplicates()
+            .merge(solo[["iso3", "year", "pole"]], on=["iso3", "year"]))
 
 
 def _flag_shares(mem: pd.DataFrame, keys: list[str], flag_col: str) -> pd.Series:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from multivector.measures.channels import REST
+from multivector.measures.channels import REST, self_poles
 
 PRODUCER_KINDS = ("state", "historical", "territory")
 
@@ -99,13 +99,10 @@ def pole_production(production: pd.DataFrame, membership: pd.DataFrame,
     out["value"] = out["value"].fillna(0.0)
     out["n_members"] = out["n_members"].fillna(0).astype(int)
     out["flag"] = ""
-    # a pole that is only the focal state
-    solo = membership.groupby(["pole", "year"])["iso3"].agg(lambda s: s.iloc[0]
-                                                           if len(s) == 1 else None)
-    solo = solo.dropna().rename("_solo").reset_index()
-    out = out.merge(solo, on=["pole", "year"], how="left")
     # a pole that is the focal state itself: its row is the focal row, not a second one
-    out = out[out["_solo"] != out["focal"]].drop(columns="_solo")
+    own = self_poles(foc[["iso3", "year"]], membership).rename(columns={"iso3": "focal"})
+    out = out.merge(own.assign(_self=True), on=["focal", "year", "pole"], how="left")
+    out = out[out["_self"].ne(True)].drop(columns="_self")
     me = foc.rename(columns={"iso3": "focal"}).assign(pole=lambda d: d["focal"], n_members=1,
                                                       flag="focal")
     rest = out.groupby(["focal", "mineral", "year"], as_index=False)["value"].sum()
