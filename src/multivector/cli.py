@@ -411,7 +411,7 @@ def dyads(
                          [first, last]).df()
         rc = similarity.subset_rollcalls(rc, issue.value if issue else None, important_only,
                                          amendments, paragraphs)
-        from multivector.profile import load_votes
+        from multivector.panel import load_votes
 
         votes = load_votes(con, rc["rcid"])
     frame = similarity.all_dyads(votes, rc, [m.value for m in measure] if measure

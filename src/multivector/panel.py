@@ -255,6 +255,35 @@ def mean_shares(dyads: pd.DataFrame, membership: pd.DataFrame, channel: str) -> 
 
 
 # ---------------------------------------------------------------------------------------- unga
+def session_range(years: tuple[int, int]) -> tuple[int, int]:
+    """The General Assembly sessions opened in ``years`` (session 1 opened in 1946)."""
+    return years[0] - 1945, years[1] - 1945
+
+
+def load_rollcalls(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                   by: str = "session") -> pd.DataFrame:
+    """Roll calls of the sessions opened in ``years`` (or voted in them, ``by="year"``)."""
+    if by == "session":
+        return con.execute("SELECT * FROM unga_rollcalls WHERE session BETWEEN ? AND ?",
+                           list(session_range(years))).df()
+    return con.execute("SELECT * FROM unga_rollcalls WHERE year BETWEEN ? AND ?",
+                       list(years)).df()
+
+
+def load_votes(con: duckdb.DuckDBPyConnection, rcids: pd.Series,
+               iso3s: list[str] | None = None) -> pd.DataFrame:
+    """Votes on the given roll calls, of the given states (all when None)."""
+    con.register("_rcids", pd.DataFrame({"rcid": pd.Series(rcids, dtype="int32")}))
+    try:
+        if iso3s is None:
+            return con.execute("SELECT v.rcid, v.iso3, v.vote FROM unga_votes v "
+                               "SEMI JOIN _rcids USING (rcid)").df()
+        return con.execute("SELECT v.rcid, v.iso3, v.vote FROM unga_votes v SEMI JOIN _rcids "
+                           "USING (rcid) WHERE v.iso3 IN (SELECT unnest(?))", [iso3s]).df()
+    finally:
+        con.unregister("_rcids")
+
+
 def unga_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
                options: UngaChannel | None = None) -> pd.DataFrame:
     """The chosen UNGA measure for every pair of states and session opened in ``years``.
@@ -263,7 +292,6 @@ def unga_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     ``year`` the year the session opened.
     """
     from multivector.measures import similarity
-    from multivector.profile import load_rollcalls, load_votes
 
     o = options or UngaChannel()
     rc = similarity.subset_rollcalls(load_rollcalls(con, years), o.issue, o.important_only,
@@ -283,7 +311,7 @@ def idealpoint_dyad_distance(con: duckdb.DuckDBPyConnection, years: tuple[int, i
 
     pts = idealpoint_store.load(con, "default")
     scale = float(pts["theta"].std())
-    pts = pts[pts["session"].between(years[0] - 1945, years[1] - 1945)]
+    pts = pts[pts["session"].between(*session_range(years))]
     pts = pts.assign(year=pts["session"].astype(int) + 1945)[["iso3", "year", "theta"]]
     left = pts if focal is None else pts[pts["iso3"].isin(focal)]
     m = left.merge(pts.rename(columns={"iso3": "partner", "theta": "theta_p"}), on="year")

@@ -19,6 +19,7 @@ from multivector import poles as poles_mod
 from multivector import states
 from multivector.measures import alignment, shares, similarity
 from multivector.measures.balance import MIN_CHANNELS
+from multivector.panel import load_rollcalls, load_votes, session_range
 from multivector.peers import PeerSet
 
 if TYPE_CHECKING:
@@ -122,10 +123,6 @@ class Profile:
         return out
 
 
-def _session_range(years: tuple[int, int]) -> tuple[int, int]:
-    return years[0] - 1945, years[1] - 1945
-
-
 @dataclass(frozen=True)
 class UngaOptions:
     """The analyst's choices for the UNGA channel (defaults documented in docs/methods.md)."""
@@ -150,30 +147,6 @@ class UngaOptions:
                                  self.amendments, self.paragraphs)
 
 
-def load_rollcalls(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
-                   by: str = "session") -> pd.DataFrame:
-    """Roll calls of the sessions opened in ``years`` (or voted in them, ``by="year"``)."""
-    if by == "session":
-        return con.execute("SELECT * FROM unga_rollcalls WHERE session BETWEEN ? AND ?",
-                           list(_session_range(years))).df()
-    return con.execute("SELECT * FROM unga_rollcalls WHERE year BETWEEN ? AND ?",
-                       list(years)).df()
-
-
-def load_votes(con: duckdb.DuckDBPyConnection, rcids: pd.Series,
-               iso3s: list[str] | None = None) -> pd.DataFrame:
-    """Votes on the given roll calls, of the given states (all when None)."""
-    con.register("_rcids", pd.DataFrame({"rcid": pd.Series(rcids, dtype="int32")}))
-    try:
-        if iso3s is None:
-            return con.execute("SELECT v.rcid, v.iso3, v.vote FROM unga_votes v "
-                               "SEMI JOIN _rcids USING (rcid)").df()
-        return con.execute("SELECT v.rcid, v.iso3, v.vote FROM unga_votes v SEMI JOIN _rcids "
-                           "USING (rcid) WHERE v.iso3 IN (SELECT unnest(?))", [iso3s]).df()
-    finally:
-        con.unregister("_rcids")
-
-
 def unga_alignment(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
                    pole_set: poles_mod.PoleSet, options: UngaOptions | None = None
                    ) -> pd.DataFrame:
@@ -184,7 +157,7 @@ def unga_alignment(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, 
         from multivector import idealpoint_store
 
         points = idealpoint_store.load(con, "default", sorted({iso3, *membership["iso3"]}))
-        sessions = _session_range(years)
+        sessions = session_range(years)
         points = points[points["session"].between(*sessions)]
         return alignment.idealpoint_distance(points, iso3, membership, pole_set.ids, o.level)
     rc = similarity.subset_rollcalls(load_rollcalls(con, years, o.by), o.issue,
@@ -208,7 +181,7 @@ def idealpoint_trajectories(con: duckdb.DuckDBPyConnection, iso3: str, years: tu
         points = idealpoint_store.load(con, "default", sorted({iso3, *membership["iso3"]}))
     except duckdb.CatalogException:
         return pd.DataFrame(columns=["who", "session", "year", "theta", "lo", "hi"])
-    points = points[points["session"].between(*_session_range(years))]
+    points = points[points["session"].between(*session_range(years))]
     z = float(ndtri(0.5 + level / 2))
     focal = points[points["iso3"] == iso3].assign(who=iso3)
     focal = focal.assign(lo=focal["theta"] - z * focal["se"], hi=focal["theta"] + z * focal["se"])
@@ -556,7 +529,7 @@ def _unga_replicate_shares(con: duckdb.DuckDBPyConnection, iso3: str, years: tup
 
         pts = idealpoint_store.load(con, "default")
         sd = float(pts["theta"].std())
-        pts = pts[pts["session"].between(*_session_range(years))]
+        pts = pts[pts["session"].between(*session_range(years))]
         pts = pts.assign(year=pts["session"].astype(int) + 1945)
         rng = np.random.default_rng(seed)
         draws = rng.standard_normal((len(pts), n_boot))
