@@ -39,8 +39,6 @@ from multivector.poles import PoleSet
 SHARE_COLUMNS = ["iso3", "channel", "pole", "year", "value", "share", "total", "n_members",
                  "flag"]
 DOTS_FIRST_YEAR = 1960
-FLOW_COLUMNS = ["iso3", "partner", "year", "flow", "value_usd_m", "reported_usd_m",
-                "mirror_usd_m", "gap", "flag"]
 
 
 @dataclass(frozen=True)
@@ -73,16 +71,6 @@ def _empty_shares() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------- trade
-def dots_rows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
-              focal: list[str] | None = None) -> pd.DataFrame:
-    """DOTS rows needed for the focal states' flows: their own reports and their partners'."""
-    clause, params = _focal_clause(focal, "reporter", "partner")
-    return con.execute(
-        "SELECT reporter, reporter_kind, partner, partner_label, partner_kind, year, flow, "
-        f"value_usd_m FROM trade WHERE year BETWEEN ? AND ?{clause}",
-        [*years, *params]).df()
-
-
 def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
                 focal: list[str] | None = None, cif_fob: float = trade_mod.CIF_FOB,
                 threshold: float = trade_mod.DISCREPANCY) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -102,7 +90,7 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
         rel = con.table("trade").filter(f"year BETWEEN {int(span[0])} AND {int(span[1])}")
         fl = trade_mod.partner_flows(rel, focal, cif_fob, threshold)
         own = rel if focal is None else rel.filter(
-            f"reporter IN ({trade_mod._in_list(focal)})")
+            f"reporter IN ({trade_mod.sql_in_list(focal)})")
         tot = trade_mod.trade_totals(own, fl)
         frames.append(fl.assign(source="dots"))
         totals.append(tot.assign(source="dots"))
@@ -112,7 +100,7 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
         frames.append(fl)
         totals.append(tot)
     if not frames:  # no source covers the years: no rows, not an error
-        return (pd.DataFrame(columns=[*FLOW_COLUMNS, "source"]),
+        return (pd.DataFrame(columns=[*trade_mod.FLOW_COLUMNS, "source"]),
                 pd.DataFrame(columns=["iso3", "year", "flow", "total_usd_m", "total_flag",
                                       "source"]))
     return (pd.concat(frames, ignore_index=True), pd.concat(totals, ignore_index=True))

@@ -41,7 +41,8 @@ def _relation(trade: TradeInput) -> duckdb.DuckDBPyRelation:
     return duckdb.from_df(trade)
 
 
-def _in_list(values: list[str] | tuple[str, ...]) -> str:
+def sql_in_list(values: list[str] | tuple[str, ...]) -> str:
+    """Codes as a quoted SQL list (``'KAZ', 'RUS'``), quotes doubled."""
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
@@ -72,9 +73,9 @@ def partner_flows(trade: TradeInput, focal: list[str] | None = None,
         or ``discrepant``. Mirror figures are in the focal state's valuation (FOB for exports,
         CIF for imports).
     """
-    kinds = _in_list(PARTNER_KINDS)
-    own_filter = f"AND reporter IN ({_in_list(focal)})" if focal is not None else ""
-    mir_filter = f"AND partner IN ({_in_list(focal)})" if focal is not None else ""
+    kinds = sql_in_list(PARTNER_KINDS)
+    own_filter = f"AND reporter IN ({sql_in_list(focal)})" if focal is not None else ""
+    mir_filter = f"AND partner IN ({sql_in_list(focal)})" if focal is not None else ""
     sql = f"""
     WITH t AS (
         SELECT reporter, partner, year, flow, value_usd_m FROM trade
@@ -134,7 +135,7 @@ def trade_totals(trade: TradeInput, flows: pd.DataFrame) -> pd.DataFrame:
     world = (_relation(trade).query(
         "trade", "SELECT reporter AS iso3, CAST(year AS INTEGER) AS year, flow, "
                  "sum(value_usd_m) AS world_usd_m FROM trade WHERE partner_label = 'World' "
-                 f"AND reporter IS NOT NULL AND reporter_kind IN ({_in_list(PARTNER_KINDS)}) "
+                 f"AND reporter IS NOT NULL AND reporter_kind IN ({sql_in_list(PARTNER_KINDS)}) "
                  "GROUP BY ALL").df())
     sums = (flows.assign(filled=flows["value_usd_m"].where(flows["flag"] == "mirror", 0.0))
             .groupby(["iso3", "year", "flow"], as_index=False)
