@@ -187,14 +187,13 @@ def informal_igo_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
                        focal: list[str] | None = None) -> pd.DataFrame:
     """``iso3, partner, year, value``: informal IGOs both are full members of (manyIOs MIGO,
     1925-2010; Roger & Rowan's informal intergovernmental organisations)."""
-    clause = ("AND a.iso3 IN (SELECT unnest(?))" if focal is not None else "")
-    params = [*years] + ([list(focal)] if focal is not None else [])
+    clause, params = _focal_clause(focal, "a.iso3")
     return con.execute(
         "SELECT a.iso3, b.iso3 AS partner, a.year, CAST(count(*) AS DOUBLE) AS value "
         "FROM igo_membership a JOIN igo_membership b ON a.igo = b.igo AND a.year = b.year "
         "AND a.source = b.source WHERE a.source = 'migo' AND a.status = 'full' AND "
-        "b.status = 'full' AND a.iso3 <> b.iso3 AND a.year BETWEEN ? AND ? "
-        f"{clause} GROUP BY ALL", params).df()
+        "b.status = 'full' AND a.iso3 <> b.iso3 AND a.year BETWEEN ? AND ?"
+        f"{clause} GROUP BY ALL", [*years, *params]).df()
 
 
 def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None) -> pd.DataFrame:
@@ -210,17 +209,14 @@ def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None) -> pd
     membership : pandas.DataFrame
         ``format, iso3, year, status`` (:func:`multivector.formats.membership`).
     """
-    from multivector.poles import blocs
+    from multivector.poles import bloc_members
 
     m = membership[["format", "iso3", "year", "status"]].drop_duplicates()
     extra = []
-    b = blocs()
     for fmt, bloc in BLOC_COUNTERPARTS.items():
-        yrs = sorted(m.loc[m["format"] == fmt, "year"].unique())
-        for y in yrs:
-            mem = b[(b["bloc"] == bloc) & (b["from_year"] <= y) & (b["to_year"] >= y)]
-            extra.append(pd.DataFrame({"format": fmt, "iso3": mem["iso3"], "year": y,
-                                       "status": "participant"}))
+        for y in sorted(m.loc[m["format"] == fmt, "year"].unique()):
+            extra.append(pd.DataFrame({"format": fmt, "iso3": bloc_members(bloc, int(y)),
+                                       "year": y, "status": "participant"}))
     if extra:
         m = pd.concat([m, *extra], ignore_index=True).drop_duplicates(["format", "iso3",
                                                                        "year"])
