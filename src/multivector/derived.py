@@ -53,8 +53,7 @@ def compute(con: duckdb.DuckDBPyConnection,
     for ps_name in poles_mod.packaged_pole_sets():
         say(f"balance of every state ({ps_name} poles)")
         ps = poles_mod.load_pole_set(ps_name)
-        sh = pd.concat([panel.channel_shares(con, c, ps, years, None, _cache=cache)
-                        for c in panel.CHANNELS], ignore_index=True)
+        sh = panel.all_shares(con, ps, years, _cache=cache)
         b = bal.balance(sh, None, SETTINGS["balance"]["min_channels"])
         frames.append(b.assign(pole_set=ps_name))
     out["derived_balance"] = pd.concat(frames, ignore_index=True)

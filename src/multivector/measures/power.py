@@ -120,7 +120,9 @@ def rank_sensitivity(components: pd.DataFrame, draws: int = 200, seed: int = 0,
     """How ranks move when the weights change.
 
     Component weights within each pillar are drawn from a flat Dirichlet distribution and the
-    position weight uniformly from ``pillar_range``; every draw re-ranks all states.
+    position weight uniformly from ``pillar_range``; every draw re-ranks all states. The draws
+    do not depend on which components or years the data hold, so one year's ranges are the same
+    whether it is computed alone or with others.
 
     Returns
     -------
@@ -130,14 +132,13 @@ def rank_sensitivity(components: pd.DataFrame, draws: int = 200, seed: int = 0,
     """
     rng = np.random.default_rng(seed)
     base = power_index(components)
-    present = [c for c in (*POSITION, *REACH) if c in set(components["component"])]
     ranks = []
     for _ in range(draws):
+        # every component gets a weight, present in these data or not, so that a draw is the
+        # same whichever years are passed (a missing component drops out of a state's mean)
         w = {}
         for pil in (POSITION, REACH):
-            cs = [c for c in pil if c in present]
-            if cs:
-                w.update(zip(cs, rng.dirichlet(np.ones(len(cs))), strict=True))
+            w.update(zip(pil, rng.dirichlet(np.ones(len(pil))), strict=True))
         r = power_index(components, weights=w, pillar=float(rng.uniform(*pillar_range)))
         ranks.append(r[["iso3", "year", "rank"]])
     allr = pd.concat(ranks, ignore_index=True)
