@@ -56,12 +56,19 @@ def mirror(monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory) -> Path:
-    """One warehouse built from the real mirror, shared by the tests of a session."""
+    """One warehouse built from the real mirror, shared by the tests of a session.
+
+    ``MULTIVECTOR_TEST_WAREHOUSE`` names an already built one to reuse (read-only) while
+    developing; CI leaves it unset and builds afresh.
+    """
     if MIRROR is None:
         pytest.skip("real data mirror not found: set MULTIVECTOR_MIRROR or place it at "
                     "../shared/data")
     from multivector import warehouse
 
+    prebuilt = os.environ.get("MULTIVECTOR_TEST_WAREHOUSE")
+    if prebuilt and Path(prebuilt).is_file():  # a developer's warehouse built from this tree
+        return Path(prebuilt)
     path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     warehouse.build(path, mirror=MIRROR, progress=False)
     return path

@@ -172,8 +172,9 @@ def _flag_shares(mem: pd.DataFrame, keys: list[str], flag_col: str) -> pd.Series
     covering less than 0.5% of the value is left out (it would not change the share).
     """
     f = mem[mem[flag_col].fillna("") != ""]
-    if f.empty:
-        return pd.Series(dtype=object, name="_f")
+    if f.empty:  # indexed by the keys all the same, so that the join on them works
+        index = pd.MultiIndex.from_arrays([mem[k].iloc[:0] for k in keys], names=keys)
+        return pd.Series(index=index, dtype=object, name="_f")
     tot = mem.groupby(keys)["value"].sum()
     parts = f.assign(_flag=f[flag_col].str.split(";")).explode("_flag")
     by = parts.groupby([*keys, "_flag"])["value"].sum().reset_index()
