@@ -472,13 +472,16 @@ def shares(
 ) -> None:
     """A state's engagement by pole per year in one channel: value and share.
 
-    Shares sum to one over the poles and the rest of the world (unga: over the poles, since an
-    affinity is not a volume). Flags: 'not reported' (no value, not a zero), 'self' (the pole
-    is the state itself), 'mirror N%' / 'discrepant N%' (share of a pole's trade taken from
-    partner reports, or where the two reports differ by more than 25%).
+    share: of all partners (the poles and the rest of the world; sums to one with the 'Rest
+    of world' row). pole_share: of the poles' total, what the balance is computed on (empty
+    for the rest of the world and in years where a pole has no value). Flags: 'not reported'
+    (no value, not a zero), 'self' (the pole is the state itself), 'mirror N%' /
+    'discrepant N%' (share of a pole's trade taken from partner reports, or where the two
+    reports differ by more than 25%).
     """
     from multivector import panel, states, warehouse
     from multivector import poles as poles_mod
+    from multivector.measures.balance import with_pole_share
 
     iso3 = states.validate_iso3(country)
     span = parse_years(years)
@@ -499,7 +502,9 @@ def shares(
             frame = panel.channel_shares(con, channel.value, ps, span, [iso3],
                                          panel.UngaChannel(measure=measure.value),
                                          alliance_source=alliances, igo_source=igos)
-            frame = frame[["iso3", "channel", "pole", "year", "value", "share", "flag"]]
+            frame = with_pole_share(frame)
+            frame = frame[["iso3", "channel", "pole", "year", "value", "share", "pole_share",
+                           "flag"]]
     if frame.empty:
         raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}")
     emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: {channel.value} by pole")
@@ -652,6 +657,24 @@ def _channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
     return tuple(weights.items())
 
 
+ChannelSetOpt = Annotated[str | None, typer.Option(
+    "--channels", help="The composite's channel set, e.g. 'unga,exports,imports' (default: the "
+                       "set of at least --min-channels channels with the longest unbroken run "
+                       "of years with data; channels covering only part of the span are shown "
+                       "beside the composite, never in it).")]
+
+
+def _channel_set(text: str | None) -> tuple[str, ...] | None:
+    if not text:
+        return None
+    names = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+    unknown = [n for n in names if n not in BALANCE_CHANNELS]
+    if unknown or not names:
+        raise MultivectorError(f"--channels: unknown channel {', '.join(unknown) or text!r}; "
+                               f"known: {', '.join(BALANCE_CHANNELS)}")
+    return names
+
+
 def _span(text: str) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d{4})\s*[-:]\s*(\d{4})\s*", text)
     if not m:
@@ -667,8 +690,9 @@ def balance(
     poles: PolesOpt = "core",
     measure: UngaMeasureOpt = Measure.agreement,
     weights: ChannelWeightsOpt = None,
-    min_channels: Annotated[int, typer.Option(help="Fewest channels with data for a "
-                                                   "composite.")] = 3,
+    min_channels: Annotated[int, typer.Option(help="Fewest channels in the composite's "
+                                                   "channel set.")] = 3,
+    channels: ChannelSetOpt = None,
     boot: Annotated[int, typer.Option(help="UNGA bootstrap resamples carried into the "
                                            "intervals (0: none).")] = 500,
     tilt: Annotated[bool, typer.Option("--tilt", help="Show the tilt instead: each pole's "
@@ -692,17 +716,25 @@ def balance(
     span = parse_years(years)
     ps = poles_mod.load_pole_set(poles)
     bo = profile.BalanceOptions(weights=_channel_weights(weights), min_channels=min_channels,
-                                n_boot=boot)
+                                n_boot=boot, channel_set=_channel_set(channels))
     uo = profile.UngaOptions(measure=measure.value)
     warehouse.ensure()
     with warehouse.connect() as con:
         sh = profile.focal_shares(con, iso3, span, ps, uo, bo.channels)
         if sh.empty:
             raise MultivectorError(f"no channel has data for {iso3} in {span[0]}-{span[1]}")
+        sets = bal.series_sets(sh[sh["iso3"] == iso3], span, bo.weight_dict(),
+                               bo.min_channels, bo.channel_set)
+        cset = sets.get(iso3)
+        if cset is None or not cset.channels or cset.run is None:
+            raise MultivectorError(
+                f"{iso3}: no composite in {span[0]}-{span[1]}: "
+                + (cset.reason if cset is not None else "no channel has complete data"))
+        err.print(f"composite on {cset.label}: {cset.reason}", highlight=False)
         if change:
             y0, y1 = _span(change)
             try:
-                dec = bal.decompose(sh, iso3, y0, y1, bo.weight_dict())
+                dec = bal.decompose(sh, iso3, y0, y1, bo.weight_dict(), cset.channels)
             except ValueError as exc:
                 raise MultivectorError(str(exc)) from None
             frame = dec.assign(iso3=iso3, year0=y0, year1=y1)[
@@ -715,15 +747,16 @@ def balance(
             emit(frame, fmt, out, title=f"{iso3}: change of the composite, {y0}-{y1}")
             return
         if tilt:
-            frame = bal.tilt(sh)
-            comp = bal.composite_shares(sh, bo.weight_dict(), bo.min_channels)
+            frame = bal.tilt(bal.complete_only(sh))
+            comp = bal.composite_shares(sh, bo.weight_dict(), bo.min_channels,
+                                        sets=bal.sets_frame(sets))
             frame = pd.concat([frame, bal.tilt(comp[["iso3", "year", "channel", "pole",
                                                      "share"]])], ignore_index=True)
             emit(frame, fmt, out, title=f"{iso3}: tilt by pole (centred log-ratio)")
             return
         frame = profile.focal_balance(con, iso3, span, ps, uo, bo, shares=sh)
     cols = ["iso3", "year", "channel", "evenness", "hhi_norm", "dominant_pole",
-            "dominant_share", "lo", "hi"]
+            "dominant_share", "lo", "hi", "poles_share"]
     if fmt is not Format.table or out is not None:
         cols += ["margin", "n_poles", "n_channels", "channels"]
     emit(frame[cols], fmt, out, title=f"{iso3}: balance over the {ps.name} poles")
@@ -736,7 +769,9 @@ def rank(
     poles: PolesOpt = "core",
     measure: UngaMeasureOpt = Measure.agreement,
     weights: ChannelWeightsOpt = None,
-    min_channels: Annotated[int, typer.Option(help="Fewest channels with data.")] = 3,
+    min_channels: Annotated[int, typer.Option(help="Fewest channels in the ranking's "
+                                                   "channel set.")] = 3,
+    channels: ChannelSetOpt = None,
     peers: Annotated[str | None, typer.Option(help="Only these states (a peer set or ISO3 "
                                                    "codes); adds rank_in_peers.")] = None,
     sensitivity: Annotated[bool, typer.Option(
@@ -746,7 +781,12 @@ def rank(
     draws: Annotated[int, typer.Option(help="Random weightings per scenario.")] = 100,
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
-    """Every state ranked by the evenness of its composite balance in a year (1: most even)."""
+    """Every state ranked by the evenness of its composite balance in a year (1: most even).
+
+    Every ranked state is measured on the same channel set: the largest set of at least
+    --min-channels channels that still ranks 90% of the states the best-covered set ranks (or
+    --channels). A state lacking one of them is listed last, not ranked, with the reason.
+    """
     from multivector import derived, panel, warehouse
     from multivector import peers as peers_mod
     from multivector import poles as poles_mod
@@ -755,33 +795,36 @@ def rank(
 
     ps = poles_mod.load_pole_set(poles)
     given = _channel_weights(weights)
+    chosen = _channel_set(channels)
     w = dict(given or bal.DEFAULT_WEIGHTS)
-    defaults = (given is None and measure is Measure.agreement
+    defaults = (given is None and chosen is None and measure is Measure.agreement
                 and min_channels == bal.MIN_CHANNELS
                 and poles in poles_mod.packaged_pole_sets())
     s_default = draws == derived.SETTINGS["sensitivity"]["draws"] and given is None
     warehouse.ensure()
     with warehouse.connect() as con:
-        # every state's balance and sensitivity under the defaults are stored at build time
-        b = (derived.load(con, "derived_balance", "balance", "WHERE pole_set = ? AND "
-                          "year = ?", [ps.name, year]) if defaults else None)
-        if b is None or b.empty:
+        # every state's ranking and sensitivity under the defaults are stored at build time
+        frame = (derived.load(con, "derived_ranking", "ranking", "WHERE pole_set = ? AND "
+                              "year = ?", [ps.name, year]) if defaults else None)
+        if frame is None or frame.empty:
             sh = panel.all_shares(con, ps, (year, year), None, BALANCE_CHANNELS,
                                   panel.UngaChannel(measure=measure.value), progress=True)
-            b = bal.balance(sh, w, min_channels)
+            frame = derived.ranking_table(sh, min_channels, w, chosen)
+        else:
+            frame = frame.drop(columns="pole_set")
         if sensitivity:
             summary = (derived.load(con, "derived_sensitivity", "sensitivity",
                                     "WHERE year = ?", [year]) if s_default else None)
             if summary is None or summary.empty:
                 summary = sens.run(con, (year, year), draws=draws, weights=w,
                                    progress=True).summary
-    comp = b[b["channel"] == "composite"].copy()
-    if comp.empty:
+    if frame.empty or frame["rank"].isna().all():
         raise MultivectorError(f"no state has {min_channels} channels with data in {year}")
-    comp["rank"] = comp["evenness"].rank(ascending=False, method="min").astype(int)
-    comp["n_states"] = len(comp)
-    frame = comp[["iso3", "year", "evenness", "rank", "n_states", "dominant_pole",
-                  "dominant_share", "margin", "n_channels", "channels"]]
+    ranked = frame[frame["rank"].notna()]
+    err.print(f"ranked on {ranked['channels'].iloc[0].replace(',', ', ')} "
+              f"({len(ranked)} states); {int(frame['rank'].isna().sum())} not ranked "
+              "(reason in the last column)", highlight=False)
+    frame = frame.drop(columns=["n_channels"])
     if sensitivity:
         extra = summary.drop(columns=["evenness", "rank", "n_states"])
         frame = frame.merge(extra, on=["iso3", "year"], how="left")
@@ -789,9 +832,9 @@ def rank(
         pe = peers_mod.load_peer_set(peers)
         frame = frame[frame["iso3"].isin(pe.members)].copy()
         frame["rank_in_peers"] = frame["evenness"].rank(ascending=False,
-                                                        method="min").astype(int)
-    emit(frame.sort_values("rank").reset_index(drop=True), fmt, out,
-         title=f"composite balance over the {ps.name} poles, {year}")
+                                                        method="min").astype("Int64")
+    emit(frame.sort_values(["rank", "iso3"], na_position="last").reset_index(drop=True), fmt,
+         out, title=f"composite balance over the {ps.name} poles, {year}")
 
 
 @app.command("sensitivity")

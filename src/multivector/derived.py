@@ -6,8 +6,10 @@ default settings and :func:`store` writes them to the warehouse next to the data
 from, keyed by the settings; :func:`load` returns a stored table when its settings match the
 ones asked for, else None, and the caller computes afresh.
 
-Tables: ``derived_balance`` (every state, year, channel and the composite, for each packaged
-pole set), ``derived_sensitivity`` and ``derived_sensitivity_factors`` (the summary and the
+Tables: ``derived_balance`` (every state, year, channel and the composite on the state's
+series channel set over :data:`SERIES_YEARS`, for each packaged pole set), ``derived_ranking``
+(every state's composite on each year's ranking set, ranked, with the reason a state is not
+ranked), ``derived_sensitivity`` and ``derived_sensitivity_factors`` (the summary and the
 one-at-a-time ranges of :func:`multivector.sensitivity.run`), ``derived_power`` (the
 middle-power index of every state and year with rank ranges under random weights),
 ``derived_power_components`` and ``derived_settings``.
@@ -25,11 +27,16 @@ from multivector import panel
 from multivector import poles as poles_mod
 
 YEARS = (1946, 2024)
-BALANCE_YEARS = (1960, 2024)
+BALANCE_YEARS = (1960, 2024)  # rankings: one channel set per year
+SERIES_YEARS = (1992, 2024)  # series: one channel set per state over the default span
 SETTINGS = {
-    "balance": {"years": list(BALANCE_YEARS), "channels": list(panel.CHANNELS),
-                "measure": "agreement", "min_channels": 3, "weights": "default"},
-    "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0},
+    "balance": {"years": list(SERIES_YEARS), "channels": list(panel.CHANNELS),
+                "measure": "agreement", "min_channels": 3, "weights": "default",
+                "sets": "series"},
+    "ranking": {"years": list(BALANCE_YEARS), "channels": list(panel.CHANNELS),
+                "measure": "agreement", "min_channels": 3, "weights": "default",
+                "sets": "ranking", "coverage": 0.9},
+    "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0, "sets": "ranking"},
     "power": {"years": [1960, 2024], "weights": "default", "pillar": 0.5, "draws": 100},
 }
 
@@ -47,16 +54,21 @@ def compute(con: duckdb.DuckDBPyConnection,
 
     say = say or (lambda _text: None)
     out: dict[str, pd.DataFrame] = {}
-    frames = []
+    frames, ranked = [], []
     cache: dict = {}
-    years = tuple(SETTINGS["balance"]["years"])
+    years = tuple(SETTINGS["ranking"]["years"])
+    series = tuple(SETTINGS["balance"]["years"])
     for ps_name in poles_mod.packaged_pole_sets():
         say(f"balance of every state ({ps_name} poles)")
         ps = poles_mod.load_pole_set(ps_name)
         sh = panel.all_shares(con, ps, years, _cache=cache)
-        b = bal.balance(sh, None, SETTINGS["balance"]["min_channels"])
+        in_series = sh[sh["year"].between(*series)]
+        b = bal.balance(in_series, None, SETTINGS["balance"]["min_channels"], span=series)
         frames.append(b.assign(pole_set=ps_name))
+        ranked.append(ranking_table(sh, SETTINGS["ranking"]["min_channels"])
+                      .assign(pole_set=ps_name))
     out["derived_balance"] = pd.concat(frames, ignore_index=True)
+    out["derived_ranking"] = pd.concat(ranked, ignore_index=True)
     say("sensitivity of the balance (every state, scenario and weighting)")
     s = SETTINGS["sensitivity"]
     res = sensitivity.run(con, tuple(s["years"]), draws=s["draws"], seed=s["seed"],
@@ -75,6 +87,35 @@ def compute(con: duckdb.DuckDBPyConnection,
                                      how="left")
     out["derived_power_components"] = comp
     return out
+
+
+def ranking_table(shares: pd.DataFrame, min_channels: int = 3,
+                  weights: dict[str, float] | None = None,
+                  channels: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Every state's composite on its year's ranking set, ranked, and the states not ranked.
+
+    Returns ``iso3, year, evenness, rank, n_states, dominant_pole, dominant_share, margin,
+    poles_share, n_channels, channels, reason`` (``rank`` empty and ``reason`` said for a state
+    lacking a channel of the set; :func:`multivector.measures.balance.ranking_balance`).
+    """
+    from multivector.measures import balance as bal
+
+    b, missing, sets = bal.ranking_balance(shares, weights, min_channels, channels)
+    comp = b[b["channel"] == "composite"].copy()
+    comp["rank"] = comp.groupby("year")["evenness"].rank(ascending=False, method="min")
+    comp["n_states"] = comp.groupby("year")["iso3"].transform("size")
+    comp["reason"] = ""
+    cols = ["iso3", "year", "evenness", "rank", "n_states", "dominant_pole", "dominant_share",
+            "margin", "poles_share", "n_channels", "channels", "reason"]
+    if len(missing):
+        missing = missing.assign(channels=missing["year"].map(
+            {y: ",".join(c) for y, c in sets.items()}))
+        missing["n_channels"] = missing["channels"].str.count(",") + 1
+        comp = pd.concat([comp, missing], ignore_index=True)
+    comp["rank"] = comp["rank"].astype("Int64")
+    comp["n_channels"] = comp["n_channels"].astype("Int64")
+    comp["n_states"] = comp.groupby("year")["n_states"].transform("max").astype("Int64")
+    return comp[cols].sort_values(["year", "rank", "iso3"]).reset_index(drop=True)
 
 
 def store(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> dict[str, int]:

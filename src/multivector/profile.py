@@ -19,6 +19,7 @@ from multivector import poles as poles_mod
 from multivector import states
 from multivector.measures import alignment, shares, similarity
 from multivector.measures.balance import MIN_CHANNELS
+from multivector.measures.channelset import ChannelSet
 from multivector.panel import load_rollcalls, load_votes, session_range
 from multivector.peers import PeerSet
 
@@ -97,6 +98,7 @@ class Profile:
     formats: pd.DataFrame = field(default_factory=pd.DataFrame)
     balance: pd.DataFrame = field(default_factory=pd.DataFrame)
     balance_options: BalanceOptions | None = None
+    channel_set: ChannelSet | None = None  # the composite's channel set, its run and why
     tilt: pd.DataFrame = field(default_factory=pd.DataFrame)
     decomposition: pd.DataFrame = field(default_factory=pd.DataFrame)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -298,15 +300,17 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                               trade=cache[trade_key])
     tilt = pd.DataFrame()
     decomposition = pd.DataFrame()
-    if len(sh):
-        comp = bal.composite_shares(sh, bo.weight_dict(), bo.min_channels)
-        tilt = pd.concat([bal.tilt(sh), bal.tilt(comp[["iso3", "year", "channel", "pole",
-                                                       "share"]])], ignore_index=True)
-        cyears = sorted(comp["year"].unique())
-        if len(cyears) >= 2:
-            try:
-                decomposition = bal.decompose(sh, iso3, int(cyears[0]), int(cyears[-1]),
-                                              bo.weight_dict())
+    cset = bal_frame.attrs.get("channel_set")
+    if len(sh) and cset is not None and cset.channels:
+        comp = bal.composite_shares(sh, bo.weight_dict(), bo.min_channels,
+                                    sets=bal.sets_frame({iso3: cset}))
+        tilt = pd.concat([bal.tilt(bal.complete_only(sh)),
+                          bal.tilt(comp[["iso3", "year", "channel", "pole", "share"]])],
+                         ignore_index=True)
+        if cset.run is not None and cset.run[1] > cset.run[0]:
+            try:  # over the headline run: the set is complete at both ends
+                decomposition = bal.decompose(sh, iso3, cset.run[0], cset.run[1],
+                                              bo.weight_dict(), cset.channels)
             except ValueError:
                 decomposition = pd.DataFrame()
 
@@ -332,14 +336,15 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     peers_balance = pd.DataFrame()
     stored = (derived.load(con, "derived_balance", "balance",
                            "WHERE pole_set = ? AND channel = 'composite'", [ps.name])
-              if defaults else None)
+              if defaults and years == derived.SERIES_YEARS else None)
     if stored is not None:
         peers_balance = stored[stored["iso3"].isin({iso3, *members})
                                & stored["year"].between(*years)].reset_index(drop=True)
     elif members:
         psh = panel.all_shares(con, ps, years, sorted({iso3, *members}), bo.channels,
                                uo.channel())
-        b = bal.balance(psh, bo.weight_dict(), bo.min_channels)
+        b = bal.balance(psh, bo.weight_dict(), bo.min_channels, span=years,
+                        channels=bo.channel_set)
         peers_balance = b[b["channel"] == "composite"].reset_index(drop=True)
 
     claims = None
@@ -364,7 +369,8 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                    ideal, trade, coverage, src, meta,
                    shares=sh, concentration=conc, top_partners=top, minerals=minerals,
                    mineral_poles=mpoles, alliances=allies, igo_counts=igo_counts,
-                   formats=fmts, balance=bal_frame, balance_options=bo, tilt=tilt,
+                   formats=fmts, balance=bal_frame, balance_options=bo, channel_set=cset,
+                   tilt=tilt,
                    decomposition=decomposition,
                    sensitivity=sens if sens is not None else pd.DataFrame(),
                    sensitivity_factors=factors if factors is not None else pd.DataFrame(),
@@ -478,8 +484,8 @@ def _last(frame: pd.DataFrame, col: str) -> int | None:
 
 # ------------------------------------------------------------------------------------- balance
 BALANCE_COLUMNS = ["iso3", "year", "channel", "evenness", "hhi_norm", "dominant_pole",
-                   "dominant_share", "margin", "lo", "hi", "n_poles", "n_channels",
-                   "channels"]
+                   "dominant_share", "margin", "lo", "hi", "n_poles", "poles_share",
+                   "n_channels", "channels"]
 
 
 @dataclass(frozen=True)
@@ -489,6 +495,7 @@ class BalanceOptions:
     channels: tuple[str, ...] = ("unga", "exports", "imports", "security", "igo", "formats")
     weights: tuple[tuple[str, float], ...] | None = None  # default: balance.DEFAULT_WEIGHTS
     min_channels: int = MIN_CHANNELS
+    channel_set: tuple[str, ...] | None = None  # the composite's set; default: chosen per series
     n_boot: int = 500
     level: float = 0.95
     seed: int = 1992
@@ -596,7 +603,9 @@ def focal_balance(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, i
                                                         bo.channels)
     if sh.empty:
         return pd.DataFrame(columns=BALANCE_COLUMNS)
-    point = bal.balance(sh, w, bo.min_channels)
+    point = bal.balance(sh, w, bo.min_channels, span=years, channels=bo.channel_set)
+    sets = point.attrs.get("sets", {})
+    channel_set = sets.get(iso3)
     point["lo"], point["hi"] = np.nan, np.nan
     alpha = (1 - bo.level) / 2
     chans = [c for c in bo.channels if c in set(sh["channel"])]
@@ -633,17 +642,23 @@ def focal_balance(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, i
             idx = pd.MultiIndex.from_frame(point.loc[urow, ["iso3", "year"]])
             point.loc[urow, "lo"] = q["_lo"].reindex(idx).to_numpy()
             point.loc[urow, "hi"] = q["_hi"].reindex(idx).to_numpy()
-            point = _composite_interval(point, sh, alt, reps, chans, w, bo, alpha)
+            if channel_set is not None and channel_set.channels:
+                point = _composite_interval(point, sh, alt, reps, channel_set.channels, w,
+                                            alpha)
     point["n_poles"] = point["n_poles"].astype("Int64")
     point["n_channels"] = point["n_channels"].astype("Int64")
     order = {c: i for i, c in enumerate([*bo.channels, "composite"])}
     point = point.assign(_o=point["channel"].map(order)).sort_values(["_o", "year"])
-    return point[BALANCE_COLUMNS].reset_index(drop=True)
+    out = point[BALANCE_COLUMNS].reset_index(drop=True)
+    out.attrs["channel_set"] = channel_set
+    return out
 
 
 def _composite_interval(point: pd.DataFrame, sh: pd.DataFrame, alt: pd.DataFrame,
-                        reps: pd.DataFrame, chans: list[str], w: dict[str, float],
-                        bo: BalanceOptions, alpha: float) -> pd.DataFrame:
+                        reps: pd.DataFrame, chans: tuple[str, ...], w: dict[str, float],
+                        alpha: float) -> pd.DataFrame:
+    """The composite's interval over the UNGA replicates and the two trade versions, on the
+    series' channel set (every channel of it complete, as the point estimate)."""
     from multivector.measures import balance as bal
 
     keys = ["iso3", "year", "replicate"]
@@ -651,15 +666,15 @@ def _composite_interval(point: pd.DataFrame, sh: pd.DataFrame, alt: pd.DataFrame
     n_boot = int(reps["replicate"].max()) + 1
     for version, src in ((0, sh), (1, alt)):
         rows = reps[reps["replicate"] % 2 == version]
-        others = src[src["channel"] != "unga"]
+        others = bal.complete_only(src[src["channel"].isin(chans) & (src["channel"] != "unga")])
         rep_ids = pd.DataFrame({"replicate": np.arange(version, n_boot, 2)})
         frames.append(others.merge(rep_ids, how="cross"))
         frames.append(rows)
     allr = pd.concat(frames, ignore_index=True)
-    units, cs, poles, S = bal.share_array(allr, keys, [c for c in chans])
-    npol = bal.pole_counts(allr, units, poles, keys,
-                           channels=[c for c in cs if w.get(c, 0) > 0])
-    j, _ = bal.composite_evenness(S, bal.weight_matrix(cs, w), npol, bo.min_channels)
+    units, cs, poles, S = bal.share_array(allr, keys, list(chans))
+    npol = bal.pole_counts(allr, units, poles, keys, channels=list(chans))
+    j, _ = bal.composite_evenness(S, bal.weight_matrix(cs, bal.weights_over(chans, w)), npol,
+                                  len(chans))
     ev = units.assign(evenness=j[0]).groupby(["iso3", "year"])["evenness"]
     q = ev.quantile(alpha).rename("_lo").to_frame().join(ev.quantile(1 - alpha).rename("_hi"))
     crow = point["channel"] == "composite"

@@ -11,6 +11,9 @@ Four choices are varied together, for every state and year at once:
 * the channel weights: the documented defaults plus ``draws`` random weightings from a flat
   Dirichlet distribution over the channels with a positive default weight.
 
+Every state of a year is measured on that year's ranking channel set
+(:func:`multivector.measures.channelset.ranking_set`, chosen under the default scenario and
+held fixed), so a ranking never mixes channel sets; a state lacking one of them has no value.
 Every combination of the first three (a *scenario*) is evaluated under every weighting; the
 composite's Pielou evenness and the state's rank among all states in the year (1 = most even)
 are summarised by their range and percentiles. One-at-a-time ranges (each choice varied with the
@@ -31,7 +34,7 @@ import pandas as pd
 
 from multivector import panel
 from multivector import poles as poles_mod
-from multivector.measures import balance
+from multivector.measures import balance, channelset
 from multivector.progress import Steps
 
 POLE_SETS = ("core", "wide")
@@ -54,8 +57,8 @@ class SensitivityResult:
     summary : pandas.DataFrame
         ``iso3, year, evenness, evenness_min, evenness_p05, evenness_median, evenness_p95,
         evenness_max, rank, rank_min, rank_p05, rank_median, rank_p95, rank_max, n_states,
-        n_runs``: ``evenness`` and ``rank`` under the defaults, the rest over every scenario
-        and weighting.
+        n_runs, channels``: ``evenness`` and ``rank`` under the defaults, the rest over every
+        scenario and weighting; ``channels`` the year's ranking set.
     scenarios : pandas.DataFrame
         ``iso3, year, pole_set, measure, subset, evenness, rank`` under default weights.
     factors : pandas.DataFrame
@@ -127,18 +130,21 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
                     con, "unga", ps, years, None, _unga_options(m, sub), _cache=cache)
                 bar.advance()
         chans = list(channels)
-        W = np.vstack([balance.weight_matrix(chans, weights),
-                       balance.random_weights(chans, draws, seed, weights)])
+        # one channel set per ranking: each year's set is chosen under the default scenario
+        # and held fixed across scenarios and weightings (measures.channelset)
+        first = scen[0]
+        sh0 = pd.concat([base[first[0]], unga.get(first, pd.DataFrame())], ignore_index=True)
+        sets = channelset.ranking_sets(channelset.complete_channels(sh0),
+                                       balance.candidate_channels(chans, weights))
         pooled_j, pooled_r, rows = [], [], []
         units_ref = None
         for ps_name, m, sub in scen:
             bar.say(f"composites: {ps_name}, {m}, {sub}")
             sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame())],
                            ignore_index=True)
+            sh = balance.complete_only(sh)
             units, chs, poles, S = balance.share_array(sh, channels=chans)
-            npol = balance.pole_counts(sh, units, poles, channels=[c for c, w in zip(
-                chs, W.max(axis=0), strict=True) if w > 0])
-            j, _ = balance.composite_evenness(S, W, npol)
+            j = _set_evenness(sh, units, chs, poles, S, sets, weights, draws, seed)
             r = balance.rank_within(j, units["year"].to_numpy())
             frame = units.assign(pole_set=ps_name, measure=m, subset=sub, evenness=j[0], rank=r[0])
             rows.append(frame)
@@ -154,11 +160,39 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
     scenarios = pd.concat(rows, ignore_index=True)
     J, R = np.vstack(pooled_j), np.vstack(pooled_r)
     summary = _summary(units_ref, scenarios, J, R, (pole_sets[0], measures[0], subsets[0]))
+    summary["channels"] = summary["year"].map({y: ",".join(c) for y, c in sets.items()})
     factors = _factors(scenarios, (pole_sets[0], measures[0], subsets[0]))
     settings = {"years": list(years), "draws": draws, "seed": seed, "channels": chans,
+                "sets": {y: list(c) for y, c in sets.items()},
                 "pole_sets": list(pole_sets), "measures": list(measures),
                 "subsets": list(subsets), "n_scenarios": len(scen)}
     return SensitivityResult(summary, scenarios, factors, settings)
+
+
+def _set_evenness(sh: pd.DataFrame, units: pd.DataFrame, chs: list[str], poles: list[str],
+                  S: np.ndarray, sets: dict[int, tuple[str, ...]],
+                  weights: dict[str, float] | None, draws: int, seed: int) -> np.ndarray:
+    """Composite evenness ``(1 + draws, n)`` of every unit on its year's ranking set: the
+    default weights, then ``draws`` Dirichlet weightings over the set's channels (NaN where a
+    unit lacks a channel of its set)."""
+    years = units["year"].to_numpy()
+    j = np.full((1 + draws, len(units)), np.nan)
+    by_set: dict[tuple[str, ...], list[int]] = {}
+    for y, cs in sets.items():
+        if cs:
+            by_set.setdefault(tuple(cs), []).append(y)
+    for cs, yrs in by_set.items():
+        cols = np.flatnonzero(np.isin(years, yrs))
+        if not len(cols):
+            continue
+        idx = [chs.index(c) for c in cs]
+        W = np.vstack([balance.weight_matrix(list(cs), weights),
+                       balance.random_weights(list(cs), draws, seed, weights)])
+        sub_units = units.iloc[cols].reset_index(drop=True)
+        npol = balance.pole_counts(sh, sub_units, poles, channels=list(cs))
+        jj, _ = balance.composite_evenness(S[cols][:, idx, :], W, npol, len(cs))
+        j[:, cols] = jj
+    return j
 
 
 def _summary(units: pd.DataFrame, scenarios: pd.DataFrame, J: np.ndarray, R: np.ndarray,

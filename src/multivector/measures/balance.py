@@ -14,11 +14,18 @@ Per channel and year:
 * the tilt: centred log-ratios of the shares (Aitchison 1986), see :func:`tilt`.
 
 The composite (:func:`composite_shares`) is the weighted mean of the channels' renormalised
-share vectors, with the weights renormalised over the channels that have data for the state
-and year; its evenness answers "are the state's dependencies spread over several poles *across*
-channels" — a state that trades with one pole and votes with another is more multivector than
-either channel alone says, which is the policy's point. Weights are documented in
-:data:`DEFAULT_WEIGHTS` and overridable.
+share vectors over **one channel set** per series (a state over years) or per ranking (states
+in a year), :mod:`multivector.measures.channelset`: a channel-year that lacks a pole is absent
+(never an evenness over fewer poles), and the composite of a unit exists only where every
+channel of its set is complete, so a source starting or ending cannot move it. Its evenness
+answers "are the state's dependencies spread over several poles *across* channels" — a state
+that trades with one pole and votes with another is more multivector than either channel alone
+says, which is the policy's point. Weights are documented in :data:`DEFAULT_WEIGHTS` and
+overridable; they are renormalised over the set.
+
+``poles_share`` says of what the balance is measured: the poles' combined share of the
+channel's total (of all partners; 1 where a channel has no rest of the world), beside the
+balance among them.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from multivector.measures import channelset
 from multivector.measures.concentration import clr, evenness
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -103,22 +111,107 @@ def tilt(shares: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
     return s[[*keys, "pole", "share", "clr"]].reset_index(drop=True)
 
 
+def complete_only(shares: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``shares`` in complete channel-years (every pole has a share;
+    :func:`multivector.measures.channelset.complete_channels`)."""
+    keys = ["iso3", "year", "channel"]
+    ok = channelset.complete_channels(shares).assign(_ok=True)
+    out = shares.merge(ok, on=keys, how="left")
+    return out[out["_ok"].eq(True)].drop(columns="_ok").reset_index(drop=True)
+
+
+def poles_share(shares: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
+    """``keys`` + ``poles_share``: the poles' combined share of each channel's total (of all
+    partners), 1 where the channel has no rest-of-the-world row."""
+    keys = keys or KEYS
+    s = shares[shares["pole"] != "Rest of world"]
+    return (s.groupby(keys)["share"].sum(min_count=1).clip(upper=1.0)
+            .rename("poles_share").reset_index())
+
+
+def with_pole_share(shares: pd.DataFrame) -> pd.DataFrame:
+    """``shares`` with ``pole_share``: each pole's share of the poles' total (what the balance
+    is computed on), beside ``share`` (of all partners, the rest of the world included).
+    Empty for the rest of the world and in channel-years that lack a pole (no balance there).
+    """
+    keys = [k for k in KEYS if k in shares.columns]
+    full = complete_only(shares)
+    s = full[full["pole"] != "Rest of world"]
+    tot = s.groupby(keys)["share"].transform("sum")
+    ps = (s["share"] / tot.where(tot > 0)).rename("pole_share")
+    out = shares.join(pd.concat([s[keys + ["pole"]], ps], axis=1).set_index(keys + ["pole"]),
+                      on=keys + ["pole"])
+    return out
+
+
+def weights_over(channels: tuple[str, ...] | list[str], weights: dict[str, float] | None = None
+                 ) -> dict[str, float]:
+    """Weights of ``channels`` (default :data:`DEFAULT_WEIGHTS`), every other channel 0."""
+    w = DEFAULT_WEIGHTS if weights is None else weights
+    return {c: float(w.get(c, 0.0)) for c in channels}
+
+
+def candidate_channels(channels: list[str] | tuple[str, ...],
+                       weights: dict[str, float] | None = None) -> list[str]:
+    """The channels that may enter a composite: those with a positive weight, in order."""
+    w = DEFAULT_WEIGHTS if weights is None else weights
+    return [c for c in channels if w.get(c, 0.0) > 0]
+
+
+def series_sets(shares: pd.DataFrame, span: tuple[int, int] | None = None,
+                weights: dict[str, float] | None = None, min_channels: int = MIN_CHANNELS,
+                channels: tuple[str, ...] | None = None) -> dict[str, channelset.ChannelSet]:
+    """Each state's series channel set over ``span`` (default: the years of ``shares``).
+
+    ``channels`` fixes the set instead (``--channels``): it is then every state's set, with
+    the years in which all its channels are complete."""
+    complete = channelset.complete_channels(shares)
+    if span is None:
+        span = (int(shares["year"].min()), int(shares["year"].max())) if len(shares) else (0, 0)
+    if channels is not None:
+        out = {}
+        for iso3, g in complete.groupby("iso3"):
+            g = g[g["year"].between(*span) & g["channel"].isin(channels)]
+            n = g.groupby("year")["channel"].nunique()
+            yrs = sorted(int(y) for y in n[n == len(channels)].index)
+            run = channelset._longest_run(yrs)
+            out[iso3] = channelset.ChannelSet(tuple(channels), run, tuple(yrs),
+                                              "the channels chosen (--channels)")
+        return out
+    cands = candidate_channels(list(dict.fromkeys(shares["channel"])) if len(shares) else [],
+                               weights)
+    order = [c for c in DEFAULT_WEIGHTS if c in cands] + [c for c in cands
+                                                          if c not in DEFAULT_WEIGHTS]
+    return channelset.series_sets(complete, span, order, weights or DEFAULT_WEIGHTS,
+                                  min_channels)
+
+
+def sets_frame(sets: dict[str, channelset.ChannelSet]) -> pd.DataFrame:
+    """``iso3, year, channels`` (comma-joined) for every year a state's set is complete."""
+    rows = [(iso3, y, ",".join(cs.channels)) for iso3, cs in sets.items() for y in cs.years]
+    return pd.DataFrame(rows, columns=["iso3", "year", "channels"])
+
+
 def composite_shares(shares: pd.DataFrame, weights: dict[str, float] | None = None,
                      min_channels: int = MIN_CHANNELS,
-                     keys: list[str] | None = None) -> pd.DataFrame:
-    """The weighted mean of the channels' pole-share vectors, per state and year.
+                     keys: list[str] | None = None,
+                     sets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The weighted mean of the channels' pole-share vectors over one channel set per unit.
 
     Parameters
     ----------
     shares : pandas.DataFrame
         ``iso3, year, channel, pole, share`` (+ any other ``keys``).
     weights : dict, optional
-        Weight per channel (default :data:`DEFAULT_WEIGHTS`; a channel missing from the dict
-        gets weight 0). Renormalised over the channels present for each state and year.
+        Weight per channel (default :data:`DEFAULT_WEIGHTS`); renormalised over the set.
     min_channels : int
-        Fewest channels with data for a composite to be computed.
+        Fewest channels in a set (used when ``sets`` is None).
     keys : list of str, optional
         Grouping keys without ``channel`` (default ``iso3, year``).
+    sets : pandas.DataFrame, optional
+        ``keys`` + ``channels`` (comma-joined): the set of each unit, which must be complete
+        in every channel of it. Default: each state's series set over the years of
+        ``shares`` (:func:`series_sets`).
 
     Returns
     -------
@@ -127,48 +220,120 @@ def composite_shares(shares: pd.DataFrame, weights: dict[str, float] | None = No
     """
     w = DEFAULT_WEIGHTS if weights is None else weights
     keys = keys or ["iso3", "year"]
-    s = renormalise(shares, [*keys, "channel"])
+    if sets is None:
+        sets = sets_frame(series_sets(shares, None, w, min_channels))
+    s = renormalise(complete_only(shares), [*keys, "channel"])
+    unit_sets = sets[[*keys, "channels"]].assign(channel=sets["channels"].str.split(","))
+    unit_sets = unit_sets.explode("channel")
+    s = s.merge(unit_sets, on=[*keys, "channel"])
     s = s.assign(w=s["channel"].map(w).fillna(0.0))
     s = s[s["w"] > 0]
-    present = s[[*keys, "channel", "w"]].drop_duplicates()
-    wsum = present.groupby(keys)["w"].sum().rename("_wsum")
-    nch = present.groupby(keys)["channel"].agg(n_channels="size",
-                                               channels=lambda c: ",".join(sorted(c)))
-    s = s.join(wsum, on=keys)
+    present = s[[*keys, "channel", "w", "channels"]].drop_duplicates([*keys, "channel"])
+    nch = present.groupby(keys).agg(_n=("channel", "size"), _wsum=("w", "sum"),
+                                    channels=("channels", "first"))
+    nch["n_channels"] = nch["channels"].str.count(",") + 1
+    nch = nch[nch["_n"] == nch["n_channels"]]  # every channel of the set is complete
+    s = s.drop(columns="channels").join(nch, on=keys, how="inner")
     s["_ws"] = s["share"] * s["w"] / s["_wsum"]
     out = s.groupby([*keys, "pole"], as_index=False)["_ws"].sum().rename(
         columns={"_ws": "share"})
-    out = out.join(nch, on=keys)
-    out = out[out["n_channels"] >= min_channels]
+    out = out.join(nch[["n_channels", "channels"]], on=keys)
     out.insert(len(keys), "channel", "composite")
     return out.reset_index(drop=True)
 
 
 def balance(shares: pd.DataFrame, weights: dict[str, float] | None = None,
-            min_channels: int = MIN_CHANNELS) -> pd.DataFrame:
-    """Balance per channel and composite: :func:`channel_balance` over all of them."""
-    comp = composite_shares(shares, weights, min_channels)
-    both = pd.concat([renormalise(shares), comp[[*KEYS, "pole", "share"]]], ignore_index=True)
+            min_channels: int = MIN_CHANNELS, sets: pd.DataFrame | None = None,
+            span: tuple[int, int] | None = None,
+            channels: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Balance per channel (complete channel-years only) and composite over one set.
+
+    ``sets`` (``iso3, year, channels``) fixes each unit's set (a ranking's); by default each
+    state's series set over ``span`` (the years of ``shares``) or the given ``channels``.
+    The chosen sets are in ``attrs["sets"]`` (ISO3 → :class:`~multivector.measures.
+    channelset.ChannelSet`) when computed here. ``poles_share``: the poles' combined share
+    of the channel's total; for the composite, its weighted mean over the set.
+    """
+    w = DEFAULT_WEIGHTS if weights is None else weights
+    chosen = None
+    complete = complete_only(shares)
+    if sets is None:
+        chosen = series_sets(shares, span, w, min_channels, channels)
+        sets = sets_frame(chosen)
+    comp = composite_shares(complete, w, min_channels, sets=sets)
+    both = pd.concat([renormalise(complete), comp[[*KEYS, "pole", "share"]]], ignore_index=True)
     out = channel_balance(both)
     out = out.merge(comp[["iso3", "year", "n_channels", "channels"]].drop_duplicates(),
                     on=["iso3", "year"], how="left")
+    ps = poles_share(complete)
+    cps = ps.merge(sets.assign(channel=sets["channels"].str.split(",")).explode("channel")
+                   [["iso3", "year", "channel"]], on=KEYS)
+    cps = cps.assign(w=cps["channel"].map(w).fillna(0.0))
+    cps = cps[cps["w"] > 0].assign(_x=lambda d: d["poles_share"] * d["w"])
+    cg = cps.groupby(["iso3", "year"]).agg(_x=("_x", "sum"), _w=("w", "sum"))
+    cg = (cg["_x"] / cg["_w"]).rename("poles_share").reset_index().assign(channel="composite")
+    out = out.merge(pd.concat([ps, cg], ignore_index=True), on=KEYS, how="left")
+    out.loc[out["channel"] != "composite", ["n_channels", "channels"]] = pd.NA
     out["n_channels"] = out["n_channels"].astype("Int64")
+    if chosen is not None:
+        out.attrs["sets"] = chosen
     return out
 
 
+def ranking_balance(shares: pd.DataFrame, weights: dict[str, float] | None = None,
+                    min_channels: int = MIN_CHANNELS,
+                    channels: tuple[str, ...] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, tuple[str, ...]]]:
+    """Every state's balance in each year on that year's ranking set.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame, dict)
+        :func:`balance` rows (the composite on the ranking set), ``iso3, year, reason`` of the
+        states not ranked, and the set of each year.
+    """
+    w = DEFAULT_WEIGHTS if weights is None else weights
+    complete = channelset.complete_channels(shares)
+    if channels is not None:
+        by_year = {int(y): tuple(channels) for y in complete["year"].unique()}
+    else:
+        cands = candidate_channels(list(dict.fromkeys(shares["channel"])) if len(shares)
+                                   else [], w)
+        order = [c for c in DEFAULT_WEIGHTS if c in cands] + [c for c in cands
+                                                              if c not in DEFAULT_WEIGHTS]
+        by_year = channelset.ranking_sets(complete, order, min_channels)
+    rows = []
+    for y, cs in by_year.items():
+        if not cs:
+            continue
+        have = complete[(complete["year"] == y) & complete["channel"].isin(cs)]
+        n = have.groupby("iso3")["channel"].nunique()
+        rows += [(iso3, y, ",".join(cs)) for iso3 in n[n == len(cs)].index]
+    sets = pd.DataFrame(rows, columns=["iso3", "year", "channels"])
+    out = balance(shares, w, min_channels, sets=sets)
+    units = shares[["iso3", "year"]].drop_duplicates()
+    missing = pd.concat([channelset.not_ranked(complete[complete["year"] == y],
+                                               units[units["year"] == y], cs)
+                         for y, cs in by_year.items() if cs] or
+                        [pd.DataFrame(columns=["iso3", "year", "reason"])], ignore_index=True)
+    return out, missing, by_year
+
+
 def decompose(shares: pd.DataFrame, iso3: str, year0: int, year1: int,
-              weights: dict[str, float] | None = None) -> pd.DataFrame:
+              weights: dict[str, float] | None = None,
+              channels: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Split the change of the composite evenness between two years by channel and pole.
 
+    The decomposition runs over one channel set (``channels``; default the state's series
+    set between the two years), complete in both years, so no channel appears or disappears.
     The composite share vector moves from ``s0`` to ``s1``; every channel-pole pair *cp*
-    moves its weighted share ``u_cp = w_c s_cp`` (weights renormalised per year, so a channel
-    that appears or disappears contributes through its weight). Along the straight path
-    between the two, the change of Pielou's J is the path integral of its gradient, which is
-    exactly additive over the moving parts (integrated gradients; Sundararajan, Taly & Yan
-    2017, ICML): ``dJ = sum_cp (u1_cp - u0_cp) * mean_t dJ/ds_p(s(t))``. Along the straight
-    path the mean gradient has a closed form, ``-(b ln b - a ln a) / ((b - a) ln n)`` for a
-    pole moving from share *a* to *b*, so the contributions add up to the change exactly (up
-    to rounding; reported in ``residual``).
+    moves its weighted share ``u_cp = w_c s_cp`` (weights renormalised over the set). Along
+    the straight path between the two, the change of Pielou's J is the path integral of its
+    gradient, which is exactly additive over the moving parts (integrated gradients;
+    Sundararajan, Taly & Yan 2017, ICML): ``dJ = sum_cp (u1_cp - u0_cp) * mean_t
+    dJ/ds_p(s(t))``. Along the straight path the mean gradient has a closed form,
+    ``-(b ln b - a ln a) / ((b - a) ln n)`` for a pole moving from share *a* to *b*, so the
+    contributions add up to the change exactly (up to rounding; reported in ``residual``).
 
     Returns
     -------
@@ -177,8 +342,20 @@ def decompose(shares: pd.DataFrame, iso3: str, year0: int, year1: int,
         ``evenness1``, ``change`` and ``residual`` (change minus the sum of contributions).
     """
     w = DEFAULT_WEIGHTS if weights is None else weights
-    sub = shares[(shares["iso3"] == iso3) & shares["year"].isin([year0, year1])]
-    s = renormalise(sub)
+    sub = complete_only(shares[(shares["iso3"] == iso3) & shares["year"].isin([year0, year1])])
+    if channels is None:  # the state's series set over the two years' span
+        cs = series_sets(shares[(shares["iso3"] == iso3)
+                                & shares["year"].between(year0, year1)], (year0, year1), w)
+        channels = cs[iso3].channels if iso3 in cs else ()
+    for y in (year0, year1):
+        have = set(sub.loc[sub["year"] == y, "channel"])
+        lack = [c for c in channels if c not in have]
+        if not channels or lack:
+            raise ValueError(f"{iso3}: no composite in {y} on the channel set "
+                             f"{', '.join(channels) or '(none)'}"
+                             + (f" ({', '.join(lack)}: no data)" if lack else ""))
+    w = weights_over(channels, w)
+    s = renormalise(sub[sub["channel"].isin(channels)])
     s = s.assign(w=s["channel"].map(w).fillna(0.0))
     s = s[s["w"] > 0]
     s["u"] = s["share"] * s["w"] / s.groupby("year")["w"].transform(

@@ -298,7 +298,7 @@ def default_settings(p: Profile) -> bool:
     return (p.pole_set.name == sensitivity.DEFAULT[0] and o.measure == sensitivity.DEFAULT[1]
             and o.issue is None and not o.important_only and o.amendments and o.paragraphs
             and b.weights is None and b.channels == BalanceOptions().channels
-            and b.min_channels == BalanceOptions().min_channels)
+            and b.min_channels == BalanceOptions().min_channels and b.channel_set is None)
 
 
 def _points(x: float) -> str:
@@ -338,9 +338,13 @@ def _channel_leaders(p: Profile, year: int) -> list[str]:
     rows = b[(b["year"] == year) & (b["channel"] != "composite")]
     order = {c: i for i, c in enumerate(charts.CHANNEL_ORDER)}
     rows = rows.assign(_o=rows["channel"].map(order)).sort_values("_o")
-    return [f"{charts.CHANNEL_WORDS.get(r.channel, r.channel)}: "
-            f"{_label(p, r.dominant_pole)} ({_pct(r.dominant_share)})"
-            for r in rows.itertuples()]
+    out = []
+    for r in rows.itertuples():
+        of = (f" of the poles' total; the poles hold {_pct(r.poles_share)} of the channel"
+              if pd.notna(getattr(r, "poles_share", None)) and r.poles_share < 0.995 else "")
+        out.append(f"{charts.CHANNEL_WORDS.get(r.channel, r.channel)}: "
+                   f"{_label(p, r.dominant_pole)} ({_pct(r.dominant_share)}{of})")
+    return out
 
 
 def _channel_contributions(p: Profile) -> pd.DataFrame:
@@ -371,19 +375,41 @@ def front_page(p: Profile) -> FrontPage:
     year = int(last["year"])
     n_poles = int(last["n_poles"])
     pole_names = [_label(p, x) for x in p.pole_set.ids]
+    cset = p.channel_set
     chans = [charts.CHANNEL_WORDS.get(c, c) for c in str(last["channels"]).split(",")]
+    run = cset.run if cset is not None and cset.run is not None else (
+        int(comp["year"].iloc[0]), year)
     facts: list[Fact] = []
     sentences: list[str] = []
     interval = (f"95% interval {_f(last['lo'])}-{_f(last['hi'])}"
                 if pd.notna(last["lo"]) else "no interval")
     facts.append(Fact(f"Balance across the poles, {year}", _f(last["evenness"]),
                       f"{interval}; 1 = equal engagement with all {n_poles} poles"))
+    facts.append(Fact("Channel set", f"{len(chans)} channels, {run[0]}-{run[1]}",
+                      f"{_list(chans)}: the same channels in every year of the series"))
+    poles_part = (f" The poles hold {_pct(last['poles_share'])} of {p.name}'s engagement in "
+                  "these channels (the rest is with other states); the balance is measured "
+                  "among the poles." if pd.notna(last.get("poles_share")) else "")
     sentences.append(
         f"In {year}, {p.name}'s engagement was spread across the {n_poles} poles "
         f"({_list(pole_names)}) with a composite evenness of {_f(last['evenness'])} "
         f"({interval}), on a scale where 1 means the same engagement with every pole and 0 "
-        f"engagement with one pole only. The composite combines {len(chans)} channels with data "
-        f"that year: {_list(chans)}.")
+        f"engagement with one pole only.{poles_part}")
+    partial = [c for c in charts.CHANNEL_ORDER if c != "composite"
+               and c in set(p.balance["channel"]) and c not in str(last["channels"]).split(",")]
+    set_text = (f"The composite is built on one channel set throughout, {_list(chans)}: the "
+                f"set of at least {_min_channels(p)} channels with the longest unbroken run of "
+                f"years with data in {p.years[0]}-{p.years[1]} ({run[0]}-{run[1]})")
+    if cset is not None and cset.reason == "the channels chosen (--channels)":
+        set_text = (f"The composite is built on the channels chosen for this report, "
+                    f"{_list(chans)}, in every year ({run[0]}-{run[1]} unbroken)")
+    if partial:
+        words = _list([charts.CHANNEL_WORDS.get(c, c) for c in partial])
+        verb = "covers" if len(partial) == 1 else "cover"
+        set_text += (f". {words[0].upper() + words[1:]} {verb} only "
+                     "part of these years: they are shown in their own sections, never inside "
+                     "the composite, so a source starting or ending does not move it")
+    sentences.append(set_text + ".")
 
     # rank
     sens = _sens_row(p, year)
@@ -410,7 +436,10 @@ def front_page(p: Profile) -> FrontPage:
                f"Under the default settings (core poles, agreement on all roll calls, default "
                f"weights), whose composite differs from this report's, the sensitivity run "
                f"ranks {p.name}")
-        text = (f"{who} {_ordinal(r)} of the {n} states with a composite in {year} (1 = most "
+        rank_set = ([charts.CHANNEL_WORDS.get(c, c) for c in str(sens["channels"]).split(",")]
+                    if pd.notna(sens.get("channels")) else [])
+        on = f" measured on the same channels ({_list(rank_set)})" if rank_set else ""
+        text = (f"{who} {_ordinal(r)} of the {n} states{on} in {year} (1 = most "
                 f"even): more even than {_pct(more_even)} of them, {band}")
         text += (f", where it stays in 90% of the alternative analyses (ranks {lo}-{hi})."
                  if same else f"; its place depends on the analyst's choices: ranks {lo}-{hi} "
@@ -461,22 +490,23 @@ def front_page(p: Profile) -> FrontPage:
                           if len(shares) > 1 else f"since {since}"))
         top_txt = f"largest pole {_the(p, top['pole'])} ({_pct(top['share'])})"
 
-    # change
-    first = comp.iloc[0]
-    if len(comp) > 1:
-        y0 = int(first["year"])
-        e0, e1 = float(first["evenness"]), float(last["evenness"])
-        facts.append(Fact(f"Change since {y0}", _signed(e1 - e0),
-                          f"{_f(e0)} in {y0}, {_f(e1)} in {year}"))
+    # change, over the channel set's unbroken run
+    in_run = comp[comp["year"].between(*run)]
+    if len(in_run) > 1:
+        first, end = in_run.iloc[0], in_run.iloc[-1]
+        y0, y1 = int(first["year"]), int(end["year"])
+        e0, e1 = float(first["evenness"]), float(end["evenness"])
+        facts.append(Fact(f"Change {y0}-{y1}", _signed(e1 - e0),
+                          f"{_f(e0)} in {y0}, {_f(e1)} in {y1}, same channels"))
         verb = ("was unchanged to two decimals" if round(e0, 2) == round(e1, 2)
                 else "rose" if e1 > e0 else "fell")
-        text = (f"Since {y0}, the composite evenness {verb} ({_f(e0, 3)} to {_f(e1, 3)}, "
-                f"{_signed(e1 - e0, 3)})")
+        text = (f"From {y0} to {y1}, on the same channels, the composite evenness {verb} "
+                f"({_f(e0, 3)} to {_f(e1, 3)}, {_signed(e1 - e0, 3)})")
         if not p.decomposition.empty:
             g = _channel_contributions(p)
             parts = []
             for r in g.head(3).itertuples():
-                gone = y0 if r.s0 == 0 else year
+                gone = y0 if r.s0 == 0 else y1
                 note = ("" if r.both else f"; no shared format in {gone}"
                         if r.channel == "formats" else f"; no data in {gone}")
                 parts.append(f"{charts.CHANNEL_WORDS.get(r.channel, r.channel)} "
@@ -514,13 +544,17 @@ def front_page(p: Profile) -> FrontPage:
 
     # where the composite stops
     if year < p.years[1]:
-        later = p.shares[p.shares["year"] > year] if len(p.shares) else p.shares
-        have = sorted(set(later["channel"])) if len(later) else []
+        later = p.balance[(p.balance["year"] > year) & (p.balance["channel"] != "composite")]
+        have = [c for c in charts.CHANNEL_ORDER if c in set(later["channel"])]
         names = [charts.CHANNEL_WORDS.get(c, c) for c in have]
+        lacking = [charts.CHANNEL_WORDS.get(c, c) for c in str(last["channels"]).split(",")
+                   if c not in have]
         sentences.append(
-            f"The composite stops in {year}: after that, fewer than {_min_channels(p)} channels "
-            f"have data ({_list(names) if names else 'none'}). Nothing is extrapolated; where "
-            "each source ends is listed at the end of the report.")
+            f"The composite stops in {year}: after that, {_list(lacking)} "
+            f"{'has' if len(lacking) == 1 else 'have'} no data, and the channels that do "
+            f"({_list(names) if names else 'none'}) are shown in their sections, not combined. "
+            "Nothing is extrapolated; where each source ends is listed at the end of the "
+            "report.")
     headline = f"{p.name}, {year}: " + "; ".join(x for x in (headline_place, top_txt) if x)
     return FrontPage(headline, facts, sentences, fig)
 
