@@ -125,30 +125,30 @@ def test_tilt_centred_log_ratios():
 
 
 # --------------------------------------------------------------------------- composite shares
-def test_composite_weights_renormalised_over_present_channels():
+def test_composite_weights_renormalised_over_the_set():
     s = shares(channel("A", 2000, "exports", {"USA": 0.2, "EU": 0.2, "CHN": 0.0, REST: 0.6})
                + channel("A", 2000, "igo", {"USA": 0.3, "EU": 0.1, "CHN": 0.4})
-               # A has no security and no unga in 2000: their weights are not counted
+               + channel("A", 2000, "unga", {"USA": 0.1, "EU": 0.1, "CHN": 0.1})
                + channel("A", 2001, "exports", {"USA": 0.5, "EU": 0.5, "CHN": 0.0})
                + channel("A", 2001, "unga", {"USA": 0.0, "EU": 0.0, "CHN": 1.0}))
-    out = bal.composite_shares(s, min_channels=2)
+    sets = pd.DataFrame({"iso3": ["A", "A"], "year": [2000, 2001],
+                         "channels": ["exports,igo", "exports,igo"]})
+    out = bal.composite_shares(s, sets=sets)
     y0 = out[out["year"] == 2000].set_index("pole")
-    # exports (w 1) renormalised (.5, .5, 0); igo (w .5) renormalised (.375, .125, .5)
+    # exports (w 1) renormalised (.5, .5, 0); igo (w .5) renormalised (.375, .125, .5); unga,
+    # outside the set, does not count
     assert y0["share"].to_dict() == pytest.approx({
         "USA": (1 * 0.5 + 0.5 * 0.375) / 1.5, "EU": (1 * 0.5 + 0.5 * 0.125) / 1.5,
         "CHN": (0 + 0.5 * 0.5) / 1.5})
     assert y0["share"].sum() == pytest.approx(1.0)
     assert (y0["channel"] == "composite").all()
     assert (y0["n_channels"] == 2).all() and (y0["channels"] == "exports,igo").all()
-    y1 = out[out["year"] == 2001].set_index("pole")
-    assert y1["share"].to_dict() == pytest.approx({"USA": 0.25, "EU": 0.25, "CHN": 0.5})
+    # 2001 lacks igo, a channel of its set: no composite, never one over fewer channels
+    assert 2001 not in set(out["year"])
     # overridden weights: a channel left out of the dict gets weight 0
-    alt = bal.composite_shares(s, weights={"exports": 1.0, "igo": 3.0}, min_channels=1)
+    alt = bal.composite_shares(s, weights={"exports": 1.0, "igo": 3.0}, sets=sets)
     a0 = alt[alt["year"] == 2000].set_index("pole")["share"]
     assert a0["CHN"] == pytest.approx(3 * 0.5 / 4)
-    a1 = alt[alt["year"] == 2001].set_index("pole")
-    assert a1["share"].to_dict() == pytest.approx({"USA": 0.5, "EU": 0.5, "CHN": 0.0})
-    assert (a1["channels"] == "exports").all()
 
 
 def test_composite_min_channels():
@@ -170,7 +170,9 @@ def test_balance_gives_channels_and_composite():
     assert out.loc["composite", "evenness"] == pytest.approx(pielou([0.4, 0.2, 0.4]))
     assert out.loc["composite", "evenness"] > out.loc["exports", "evenness"]
     assert out.loc["exports", "evenness"] == pytest.approx(pielou([0.6, 0.2, 0.2]))
-    assert (out["n_channels"] == 2).all() and (out["channels"] == "exports,unga").all()
+    assert out.loc["composite", "n_channels"] == 2
+    assert out.loc["composite", "channels"] == "unga,exports"
+    assert out.loc[["exports", "unga"], "channels"].isna().all()
 
 
 # ----------------------------------------------------------------- array path vs frame path
@@ -196,22 +198,37 @@ def random_panel(seed: int = 1) -> pd.DataFrame:
     return shares(rows)
 
 
+def present_sets(s: pd.DataFrame, weights: dict | None = None) -> pd.DataFrame:
+    """Each unit's complete weighted channels as its set (three or more): the same units the
+    array path combines, so the two paths can be compared."""
+    w = weights or bal.DEFAULT_WEIGHTS
+    c = bal.channelset.complete_channels(s)
+    c = c[c["channel"].map(w).fillna(0) > 0]
+    g = c.groupby(["iso3", "year"])["channel"].agg(list).reset_index()
+    g = g[g["channel"].str.len() >= 3]
+    return g.assign(channels=g["channel"].str.join(","))[["iso3", "year", "channels"]]
+
+
 @pytest.mark.parametrize("weights", [None, {"unga": 2.0, "exports": 1.0, "imports": 0.5,
                                             "security": 1.0, "igo": 0.0, "formats": 0.25}])
 def test_composite_evenness_array_path_equals_frame_path(weights):
     s = random_panel()
-    frame = bal.balance(s, weights=weights)
+    frame = bal.balance(s, weights=weights, sets=present_sets(s, weights))
     comp = frame[frame["channel"] == "composite"].set_index(["iso3", "year"])["evenness"]
-    units, chans, poles, S = bal.share_array(s)
-    n_poles = bal.pole_counts(s, units, poles)
-    J, C = bal.composite_evenness(S, bal.weight_matrix(chans, weights), n_poles)
+    full = bal.complete_only(s)
+    units, chans, poles, S = bal.share_array(full)
+    W = bal.weight_matrix(chans, weights)
+    n_poles = bal.pole_counts(full, units, poles,
+                              channels=[c for c, x in zip(chans, W[0], strict=True) if x > 0])
+    J, C = bal.composite_evenness(S, W, n_poles)
     arr = pd.Series(J[0], index=pd.MultiIndex.from_frame(units))
-    assert len(comp) >= 10
+    assert len(comp) >= 5
     pd.testing.assert_series_equal(arr.dropna().sort_index(), comp.sort_index(),
                                    check_names=False, rtol=1e-10)
-    assert np.isnan(arr.loc[("KAZ", 2003)])
+    assert ("KAZ", 2003) not in comp.index
     # the composite shares agree too
-    cs = bal.composite_shares(s, weights).set_index(["iso3", "year", "pole"])["share"]
+    cs = bal.composite_shares(s, weights, sets=present_sets(s, weights)).set_index(
+        ["iso3", "year", "pole"])["share"]
     for (iso, y, p), v in cs.items():
         n = units.index[(units["iso3"] == iso) & (units["year"] == y)][0]
         assert C[0, n, poles.index(p)] == pytest.approx(v)
@@ -219,8 +236,8 @@ def test_composite_evenness_array_path_equals_frame_path(weights):
 
 def test_composite_evenness_zero_weight_channel_brings_no_poles():
     # EU has a share only in igo; with igo weighted 0 the composite is over USA and CHN
-    s = shares(channel("K", 2000, "exports", {"USA": 0.5, "EU": np.nan, "CHN": 0.2})
-               + channel("K", 2000, "unga", {"USA": 0.2, "EU": np.nan, "CHN": 0.3})
+    s = shares(channel("K", 2000, "exports", {"USA": 0.5, "CHN": 0.2})
+               + channel("K", 2000, "unga", {"USA": 0.2, "CHN": 0.3})
                + channel("K", 2000, "igo", {"USA": 0.3, "EU": 0.3, "CHN": 0.4}))
     w = {"exports": 1.0, "unga": 1.0, "igo": 0.0}
     frame = bal.balance(s, weights=w, min_channels=2).set_index("channel")
@@ -240,14 +257,15 @@ def test_composite_evenness_zero_weight_channel_brings_no_poles():
 
 def test_composite_evenness_vectorised_over_draws():
     s = random_panel(seed=4)
-    units, chans, poles, S = bal.share_array(s)
-    n_poles = bal.pole_counts(s, units, poles)
+    full = bal.complete_only(s)
+    units, chans, poles, S = bal.share_array(full)
+    n_poles = bal.pole_counts(full, units, poles)
     W = bal.random_weights(chans, draws=5, seed=2)
     J, _ = bal.composite_evenness(S, W, n_poles)
     assert J.shape == (5, len(units))
     for d in range(5):
         w = dict(zip(chans, W[d], strict=True))
-        frame = bal.balance(s, weights=w)
+        frame = bal.balance(s, weights=w, sets=present_sets(s, w))
         comp = frame[frame["channel"] == "composite"].set_index(["iso3", "year"])["evenness"]
         arr = pd.Series(J[d], index=pd.MultiIndex.from_frame(units)).dropna()
         pd.testing.assert_series_equal(arr.sort_index(), comp.sort_index(),
@@ -372,20 +390,20 @@ def test_decompose_matches_independent_path_integral():
         assert got == pytest.approx((s1 - s0) * integral, abs=1e-7)
 
 
-def test_decompose_with_a_channel_that_appears():
+def test_decompose_runs_over_the_channels_of_both_years_only():
     s = decomp_panel()
     s = s[~((s["channel"] == "security") & (s["year"] == 2000))]
     out = bal.decompose(s, "KAZ", 2000, 2010)
-    # 2000: exports and unga weigh 1/2 each; 2010: all three 1/3
+    # security has no data in 2000: it is left out of both years, never a source of change
+    assert set(out["channel"]) == {"exports", "unga"}
     ex = out[out["channel"] == "exports"].set_index("pole")
     assert ex.loc["EU", "share0"] == pytest.approx(0.5 / 2)
-    assert ex.loc["EU", "share1"] == pytest.approx(0.3 / 3)
-    sec = out[out["channel"] == "security"]
-    assert (sec["share0"] == 0).all()
-    assert sec["share1"].sum() == pytest.approx(1 / 3)
+    assert ex.loc["EU", "share1"] == pytest.approx(0.3 / 2)
     assert abs(out.attrs["residual"]) < 1e-6
     assert out["contribution"].sum() + out.attrs["residual"] == pytest.approx(
         out.attrs["change"])
+    with pytest.raises(ValueError, match="security: no data"):
+        bal.decompose(s, "KAZ", 2000, 2010, channels=("exports", "unga", "security"))
 
 
 def test_decompose_pole_starting_from_zero():

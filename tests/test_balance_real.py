@@ -48,14 +48,21 @@ def test_default_scenario_is_what_balance_and_rank_say(con, run):
     kaz = run.summary[(run.summary["iso3"] == "KAZ") & (run.summary["year"] == 2010)].iloc[0]
     b = profile.focal_balance(con, "KAZ", YEARS, poles.load_pole_set("core"),
                               options=profile.BalanceOptions(n_boot=0))
-    comp = b[(b["channel"] == "composite") & (b["year"] == 2010)].iloc[0]
-    assert kaz["evenness"] == pytest.approx(comp["evenness"])
-    # the rank under the defaults is the rank of the composite among all states that year
+    series = b[(b["channel"] == "composite") & (b["year"] == 2010)].iloc[0]
+    # the ranking puts every state on the year's ranking set, the same for all of them
     sh = panel.all_shares(con, poles.load_pole_set("core"), (2010, 2010))
-    allb = bal.balance(sh)
+    allb, missing, sets = bal.ranking_balance(sh)
     c = allb[allb["channel"] == "composite"]
+    assert c["channels"].nunique() == 1 and kaz["channels"] == c["channels"].iloc[0]
+    comp = c[c["iso3"] == "KAZ"].iloc[0]
+    assert kaz["evenness"] == pytest.approx(comp["evenness"])
     expected = int((c["evenness"] > comp["evenness"] + 1e-12).sum()) + 1
     assert kaz["rank"] == expected
+    assert kaz["n_states"] == len(c)
+    # the series composite is on the state's own set; equal when the sets agree
+    if series["channels"] == comp["channels"]:
+        assert series["evenness"] == pytest.approx(comp["evenness"])
+    assert not set(missing["iso3"]) & set(c["iso3"])
 
 
 def test_one_at_a_time_ranges(run):
@@ -90,7 +97,10 @@ def test_focal_balance_intervals_and_decomposition(con):
     at_end = np.isclose(t["evenness"], t["lo"]) | np.isclose(t["evenness"], t["hi"])
     assert at_end.all()
     sh = profile.focal_shares(con, "KAZ", (2005, 2010), ps)
-    dec = bal.decompose(sh, "KAZ", 2005, 2010)
+    cset = b.attrs["channel_set"]
+    assert cset.run == (2005, 2010)
+    assert set(b.loc[b["channel"] == "composite", "channels"]) == {",".join(cset.channels)}
+    dec = bal.decompose(sh, "KAZ", 2005, 2010, channels=cset.channels)
     c = b[b["channel"] == "composite"].set_index("year")["evenness"]
     assert dec.attrs["evenness0"] == pytest.approx(c[2005])
     assert dec.attrs["evenness1"] == pytest.approx(c[2010])
@@ -98,8 +108,9 @@ def test_focal_balance_intervals_and_decomposition(con):
 
 
 def test_wide_poles_and_the_state_as_its_own_pole(con):
-    sh = panel.all_shares(con, poles.load_pole_set("wide"), (2010, 2010), ["TUR", "USA"])
+    sh = panel.all_shares(con, poles.load_pole_set("wide"), (2009, 2010), ["TUR", "USA"])
     b = bal.balance(sh)
+    b = b[b["year"] == 2010]
     comp = b[b["channel"] == "composite"].set_index("iso3")
     # Türkiye is a pole of the wide set: it is measured over the eight others
     assert comp.loc["TUR", "n_poles"] == 8
@@ -117,6 +128,12 @@ def test_rank_command_orders_states(con, warehouse_env):
     import io
 
     frame = pd.read_csv(io.StringIO(res.stdout))
-    assert frame["rank"].is_monotonic_increasing
-    assert frame["evenness"].is_monotonic_decreasing
-    assert frame["rank"].iloc[0] == 1 and len(frame) == frame["n_states"].iloc[0] > 150
+    ranked = frame[frame["rank"].notna()]
+    assert ranked["rank"].is_monotonic_increasing
+    assert ranked["evenness"].is_monotonic_decreasing
+    assert ranked["rank"].iloc[0] == 1 and len(ranked) == ranked["n_states"].iloc[0] > 150
+    assert ranked["channels"].nunique() == 1  # one channel set for the whole ranking
+    # the states not ranked come last, each with the channel it lacks
+    rest = frame[frame["rank"].isna()]
+    assert (rest.index > ranked.index.max()).all()
+    assert rest["reason"].str.startswith("no data: ").all()

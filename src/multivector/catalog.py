@@ -147,8 +147,9 @@ def registry() -> dict[str, MeasureSpec]:
         "balance.composite", "Composite balance over channels (Pielou evenness of the "
         "weighted mean of the channels' pole shares)", "evenness 0-1", "balance", "evenness",
         (("channel", "composite"),), sources=(*UNGA_SOURCES, *TRADE_SOURCES, "atop", "cow_igo"),
-        method=_BALANCE_METHOD + "; channel weights balance.DEFAULT_WEIGHTS, at least two "
-        "channels", extras=("dominant_pole", "dominant_share", "channels")))
+        method=_BALANCE_METHOD + "; channel weights balance.DEFAULT_WEIGHTS over the year's "
+        "ranking channel set (at least three channels, the same for every state ranked)",
+        extras=("dominant_pole", "dominant_share", "channels")))
     for flow in ("exports", "imports"):
         for pole, label in core_poles().items():
             specs.append(MeasureSpec(
@@ -295,7 +296,8 @@ def _balance(md: MeasureData, year: int) -> pd.DataFrame:
     shares = md.frame("shares", year)
     if shares.empty:
         return _empty("channel", "evenness")
-    return balance.balance(shares)
+    # a claim about a year compares states: the year's ranking channel set (channelset)
+    return balance.ranking_balance(shares)[0]
 
 
 def _power(md: MeasureData, year: int) -> pd.DataFrame:

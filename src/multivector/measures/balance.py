@@ -233,6 +233,9 @@ def composite_shares(shares: pd.DataFrame, weights: dict[str, float] | None = No
                                     channels=("channels", "first"))
     nch["n_channels"] = nch["channels"].str.count(",") + 1
     nch = nch[nch["_n"] == nch["n_channels"]]  # every channel of the set is complete
+    if nch.empty:
+        return pd.DataFrame(columns=[*keys, "channel", "pole", "share", "n_channels",
+                                     "channels"])
     s = s.drop(columns="channels").join(nch, on=keys, how="inner")
     s["_ws"] = s["share"] * s["w"] / s["_wsum"]
     out = s.groupby([*keys, "pole"], as_index=False)["_ws"].sum().rename(
@@ -324,8 +327,9 @@ def decompose(shares: pd.DataFrame, iso3: str, year0: int, year1: int,
               channels: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Split the change of the composite evenness between two years by channel and pole.
 
-    The decomposition runs over one channel set (``channels``; default the state's series
-    set between the two years), complete in both years, so no channel appears or disappears.
+    The decomposition runs over one channel set (``channels``; default every weighted channel
+    complete in both years; reports pass the series set), complete in both years, so no
+    channel appears or disappears.
     The composite share vector moves from ``s0`` to ``s1``; every channel-pole pair *cp*
     moves its weighted share ``u_cp = w_c s_cp`` (weights renormalised over the set). Along
     the straight path between the two, the change of Pielou's J is the path integral of its
@@ -343,10 +347,10 @@ def decompose(shares: pd.DataFrame, iso3: str, year0: int, year1: int,
     """
     w = DEFAULT_WEIGHTS if weights is None else weights
     sub = complete_only(shares[(shares["iso3"] == iso3) & shares["year"].isin([year0, year1])])
-    if channels is None:  # the state's series set over the two years' span
-        cs = series_sets(shares[(shares["iso3"] == iso3)
-                                & shares["year"].between(year0, year1)], (year0, year1), w)
-        channels = cs[iso3].channels if iso3 in cs else ()
+    if channels is None:  # every weighted channel complete in both years
+        both = [set(sub.loc[sub["year"] == y, "channel"]) for y in (year0, year1)]
+        channels = tuple(c for c in candidate_channels(list(dict.fromkeys(sub["channel"])), w)
+                         if c in both[0] & both[1])
     for y in (year0, year1):
         have = set(sub.loc[sub["year"] == y, "channel"])
         lack = [c for c in channels if c not in have]

@@ -165,9 +165,9 @@ def _indicator(p: Profile, code: str) -> pd.DataFrame:
 def composite_balance(p: Profile) -> alt.TopLevelMixin | None:
     """Composite evenness over time with its interval; points coloured by the dominant pole.
 
-    Vertical marks label the years where the set of channels in the composite changes (a
-    source ending or starting), since the composite is not comparable across such breaks
-    without saying so.
+    The composite is on one channel set in every year (measures.channelset), so no source
+    starting or ending moves it; vertical marks would label a change of set, which the rule
+    prevents within a series (kept for composites computed on other rules).
     """
     b = p.balance[p.balance["channel"] == "composite"] if len(p.balance) else p.balance
     if b.empty:
@@ -206,9 +206,7 @@ def composite_balance(p: Profile) -> alt.TopLevelMixin | None:
         layers.append(alt.Chart(breaks).mark_text(align="right", dx=-3, fontSize=10,
                                                   color=MUTED, baseline="bottom").encode(
             x=_x_plain(p, "x"), y=alt.Y("ypix:Q", scale=None), text="label:N"))
-    layers[:0] = gap_layers(p, _last(df), "no composite: fewer than "
-                         f"{p.balance_options.min_channels if p.balance_options else 3} "
-                         "channels with data")
+    layers[:0] = gap_layers(p, _last(df), "no composite: a channel of its set has no data")
     return _sized(alt.layer(*layers)).properties(
         title=_title(f"{p.name}: balance across the poles, {int(df['year'].min())}-"
                      f"{int(df['year'].max())}",
