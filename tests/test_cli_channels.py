@@ -26,11 +26,20 @@ def _csv(args: list[str]) -> pd.DataFrame:
 @pytest.mark.parametrize("channel", ["exports", "imports", "security", "igo", "formats"])
 def test_shares_columns_and_sums(warehouse_env, channel):
     f = _csv(["shares", "KAZ", "--channel", channel, "--years", "2005-2012"])
-    assert list(f.columns) == ["iso3", "channel", "pole", "year", "value", "share", "flag"]
+    assert list(f.columns) == ["iso3", "channel", "pole", "year", "value", "share",
+                               "pole_share", "flag"]
     assert set(f["channel"]) == {channel} and set(f["iso3"]) == {"KAZ"}
     sums = f.groupby("year")["share"].sum()
     np.testing.assert_allclose(sums.to_numpy(), 1.0, atol=1e-9)
     assert "Rest of world" in set(f["pole"])
+    # pole_share: of the poles' total, summing to one over the poles where all have a value
+    poles = f[f["pole"] != "Rest of world"]
+    assert f.loc[f["pole"] == "Rest of world", "pole_share"].isna().all()
+    full = poles.groupby("year").filter(lambda g: g["share"].notna().all())
+    if len(full):
+        np.testing.assert_allclose(full.groupby("year")["pole_share"].sum().to_numpy(), 1.0)
+        np.testing.assert_allclose(full["pole_share"], full["share"] / full.groupby("year")[
+            "share"].transform("sum"))
 
 
 def test_shares_minerals_and_unga(warehouse_env):
