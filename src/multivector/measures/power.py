@@ -279,3 +279,34 @@ def rank_sensitivity(components: pd.DataFrame, draws: int = 200, seed: int = 0,
     q.columns = cols
     out = base[["iso3", "year", "rank"]].join(q, on=["iso3", "year"])
     return out.reset_index(drop=True)
+
+
+BENCHMARK_FILE = "power_benchmark.csv"
+
+
+def published_benchmark() -> pd.DataFrame:
+    """The published comprehensive-power scores the index is compared with.
+
+    ``src/multivector/data/power_benchmark.csv``: one row per state, with the index, edition,
+    the year of ours it is compared with, the published rank and score, and the page each
+    value was read from. The Lowy Institute Asia Power Index 2018 (scores out of 100).
+    """
+    from importlib import resources
+
+    with resources.files("multivector.data").joinpath(BENCHMARK_FILE).open() as fh:
+        return pd.read_csv(fh)
+
+
+def spearman_with(index: pd.DataFrame, benchmark: pd.DataFrame) -> tuple[float, pd.DataFrame]:
+    """Spearman rank correlation of our index with a published score, common states only.
+
+    ``rho`` is the Pearson correlation of the two rankings (average ranks for ties) of the
+    states present in both. Returns ``(rho, table)`` with ``iso3, score, rank_theirs, index,
+    rank_ours`` (ranks among the common states).
+    """
+    m = benchmark[["iso3", "score"]].merge(index[["iso3", "index"]], on="iso3")
+    m["rank_theirs"] = m["score"].rank(ascending=False)
+    m["rank_ours"] = m["index"].rank(ascending=False)
+    rho = float(m["rank_theirs"].corr(m["rank_ours"])) if len(m) > 2 else float("nan")
+    cols = ["iso3", "score", "rank_theirs", "index", "rank_ours"]
+    return rho, m[cols].sort_values("rank_theirs").reset_index(drop=True)
