@@ -2,7 +2,8 @@
 
 Run from the repository root (needs a built warehouse: `multivector ingest`)::
 
-    .venv/bin/python benchmarks/power_validity.py [--year 2020] [--country KAZ]
+    .venv/bin/python benchmarks/power_validity.py [--year 2020] [--country KAZ] \
+        [--figure docs/figures/power_validity.svg]
 
 Prints, for the year the published ranking is compared with (the ``compare_year`` of
 ``src/multivector/data/power_benchmark.csv``: the Lowy Institute Asia Power Index 2018) and for
@@ -45,7 +46,7 @@ def old_index(components: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-def compare(comp: pd.DataFrame, bench: pd.DataFrame, year: int) -> None:
+def compare(comp: pd.DataFrame, bench: pd.DataFrame, year: int) -> pd.DataFrame:
     c = comp[comp["year"] == year]
     before, after = old_index(c), pw.power_index(c)
     rho_b, tb = pw.spearman_with(before, bench)
@@ -58,18 +59,51 @@ def compare(comp: pd.DataFrame, bench: pd.DataFrame, year: int) -> None:
     print(t[["iso3", "score", "rank_theirs", "rank_ours_before", "rank_ours", "world_before",
              "world_after"]].to_string(index=False))
     print(f"Spearman: before {rho_b:.3f}, after {rho_a:.3f} (N = {len(ta)} states)")
+    return t.assign(year=year, rho_before=rho_b, rho_after=rho_a)
+
+
+def figure(t: pd.DataFrame, path: str) -> None:
+    """Our rank against the published one among the common states, before and after."""
+    import altair as alt
+    import vl_convert as vlc
+
+    long = pd.concat([t.assign(construction="before", ours=t["rank_ours_before"]),
+                      t.assign(construction="after", ours=t["rank_ours"])])
+    n = len(t)
+    title = (f"Our rank vs Lowy Asia Power Index 2018, {int(t['year'].iloc[0])}, N = {n}: "
+             f"Spearman {t['rho_before'].iloc[0]:.2f} before, {t['rho_after'].iloc[0]:.2f} "
+             "after")
+    base = alt.Chart(long).encode(
+        x=alt.X("rank_theirs:Q", title="published rank (among these states)",
+                scale=alt.Scale(domain=[0, n + 1])),
+        y=alt.Y("ours:Q", title="our rank (among these states)",
+                scale=alt.Scale(domain=[0, n + 1])),
+        color=alt.Color("construction:N", sort=["before", "after"],
+                        scale=alt.Scale(range=["#bbbbbb", "#1f77b4"])))
+    diag = alt.Chart(pd.DataFrame({"x": [0, n + 1]})).mark_line(
+        color="#888888", strokeDash=[4, 4]).encode(x="x:Q", y="x:Q")
+    pts = base.mark_point(filled=True, size=50)
+    labels = base.transform_filter(alt.datum.construction == "after").mark_text(
+        dx=12, fontSize=9).encode(text="iso3:N")
+    chart = (diag + pts + labels).properties(width=360, height=360, title=title)
+    with open(path, "w") as fh:
+        fh.write(vlc.vegalite_to_svg(chart.to_json()))
+    print(f"wrote {path}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--year", type=int, default=2020)
     ap.add_argument("--country", default="KAZ")
+    ap.add_argument("--figure", help="write the comparison figure (SVG) here")
     args = ap.parse_args()
     bench = pw.published_benchmark()
     with warehouse.connect() as con:
         comp = panel.power_components(con, (1995, 2024))
-    for year in sorted({int(bench["compare_year"].iloc[0]), args.year}):
-        compare(comp, bench, year)
+    first = int(bench["compare_year"].iloc[0])
+    tables = {year: compare(comp, bench, year) for year in sorted({first, args.year})}
+    if args.figure:
+        figure(tables[first], args.figure)
     top = pw.power_index(comp[comp["year"] == args.year])
     print(f"\ntop 20, {args.year}:")
     print(top.head(20)[["rank", "iso3", "position", "reach", "index"]].round(1)
