@@ -636,6 +636,9 @@ def power(
             err.print(f"[yellow]note:[/] no component at all for {', '.join(missing)} in "
                       f"{what}")
     frame = pd.concat([idx.assign(not_ranked=""), skipped], ignore_index=True)
+    for col in ("rank", "n_components", "rank_in_peers"):
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
     if iso3 is not None:
         frame = frame.sort_values("year")
     emit(frame.reset_index(drop=True), fmt, out, title=f"middle-power index, {what}")
