@@ -85,16 +85,35 @@ def _composite(year: int) -> float:
 
 
 def test_power_stored_equals_computed(warehouse_env):
-    stored = _csv(["power", "--year", "2010", "--peers", "middle"])
+    # a state's series: the stored index (one component set for every state and year) is
+    # what the command computes afresh with the default weights spelled out
+    stored = _csv(["power", "--country", "KAZ", "--years", "1995-2024"])
     assert list(stored.columns[:7]) == ["iso3", "year", "position", "reach", "index", "rank",
                                         "power_gap"]
-    # default weights spelled out: computed afresh, must be the same numbers
-    fresh = _csv(["power", "--year", "2010", "--peers", "middle", "--weights",
-                  "gdp=1,vote_breadth=0.5"])
-    m = stored.merge(fresh, on="iso3", suffixes=("", "_f"))
-    assert len(m) == len(stored) >= 15
-    for col in ("index", "rank", "power_gap", "rank_p05", "rank_p95", "rank_in_peers"):
+    fresh = _csv(["power", "--country", "KAZ", "--years", "1995-2024", "--weights", "gdp=20"])
+    m = stored.merge(fresh, on="year", suffixes=("", "_f"))
+    assert len(m) == len(stored) == 30 and stored["components"].nunique() == 1
+    for col in ("index", "rank", "power_gap", "rank_p05", "rank_p95"):
         np.testing.assert_allclose(m[col], m[f"{col}_f"], rtol=1e-9, err_msg=col)
+
+
+def test_power_ranking_lists_the_unranked_with_the_reason(warehouse_env):
+    res = runner.invoke(app, ["power", "--year", "2020", "--draws", "0", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert "components: gdp, milex, population" in res.stderr
+    f = pd.read_csv(io.StringIO(res.stdout), keep_default_na=False, na_values=[""])
+    ranked, skipped = f[f["not_ranked"].isna()], f[f["not_ranked"].notna()]
+    assert ranked["components"].nunique() == 1 and len(ranked) > 120
+    assert skipped["rank"].isna().all() and skipped["not_ranked"].str.startswith("no ").all()
+    assert not set(ranked["iso3"]) & set(skipped["iso3"])
+    # another set, chosen by the user, is stated and used for every ranked state
+    res = runner.invoke(app, ["power", "--year", "2020", "--draws", "0", "--set",
+                              "gdp,trade_share", "--format", "csv"])
+    assert res.exit_code == 0 and "chosen with --set" in res.stderr
+    g = pd.read_csv(io.StringIO(res.stdout), keep_default_na=False, na_values=[""])
+    assert set(g.loc[g["not_ranked"].isna(), "components"]) == {"gdp,trade_share"}
+    bad = runner.invoke(app, ["power", "--set", "gdp,charm"])
+    assert bad.exit_code == 1 and "unknown component" in bad.output
 
 
 def test_rank_stored_equals_computed(warehouse_env):

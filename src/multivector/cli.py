@@ -557,60 +557,110 @@ def minerals(
 @app.command("power")
 @_friendly
 def power(
-    year: Annotated[int, typer.Option(help="Year.")] = 2020,
+    year: Annotated[int, typer.Option(help="Year of the ranking.")] = 2020,
+    country: Annotated[str | None, typer.Option(
+        help="A state's series over --years instead of a ranking (ISO3 or name).")] = None,
+    years: Annotated[str, typer.Option(help="Span of the --country series.")] = "1995-2024",
     peers: Annotated[str | None, typer.Option(
         help="Peer set: middle, central_asia, mikta, g20, a TOML file, or ISO3 codes "
              "separated by commas. Adds rank_in_peers; only peers are listed.")] = None,
     weights: Annotated[str | None, typer.Option(
-        help="Component weights, e.g. 'gdp=2,vote_breadth=1' (default: 1 each, "
-             "vote_breadth 0.5).")] = None,
-    pillar: Annotated[float, typer.Option(help="Weight of position (reach: 1 - it).")] = 0.5,
+        help="Component weights, e.g. 'gdp=2,vote_breadth=1' (default: gdp 20, milex 20, "
+             "population 7.5, cinc 7.5; reach components 1 each, vote_breadth 0). A component "
+             "weighing 0 leaves the component set.")] = None,
+    pillar: Annotated[float, typer.Option(help="Weight of position (reach: 1 - it).")] = 0.55,
     draws: Annotated[int, typer.Option(help="Random weight draws for rank ranges "
                                             "(0: none).")] = 100,
+    component_set: Annotated[str | None, typer.Option(
+        "--set", help="Component set, e.g. 'gdp,milex,trade_share,allies' (default: the "
+                      "weighted components available in every year of the longest unbroken "
+                      "run of years in the span; ties: more components).")] = None,
     components: Annotated[bool, typer.Option(help="List the raw components instead.")]
     = False,
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
-    """The middle-power index of every state in a year: position, reach, index, rank and the
-    power gap (reach beyond what position predicts), with rank ranges under random weights."""
-    from multivector import derived, panel, warehouse
+    """The middle-power index: a ranking of every state in a year (or, with --country, a
+    state's series), on one component set stated in the output; a state lacking a component of
+    the set is listed as not ranked, with the reason. Position, reach, index, rank, the power
+    gap (reach beyond what position predicts) and rank ranges under random weights."""
+    from multivector import derived, panel, states, warehouse
     from multivector import peers as peers_mod
     from multivector.measures import power as power_mod
 
     w = _parse_weights(weights)
-    defaults = w is None and pillar == derived.SETTINGS["power"]["pillar"]
+    cset_given = _parse_set(component_set)
+    iso3 = states.validate_iso3(country) if country else None
+    span = parse_years(years) if iso3 else (year, year)
+    what = f"{iso3}, {span[0]}-{span[1]}" if iso3 else str(year)
+    defaults = (w is None and cset_given is None and draws == derived.SETTINGS["power"]["draws"]
+                and pillar == derived.SETTINGS["power"]["pillar"])
     warehouse.ensure()
     with warehouse.connect() as con:
-        # the default index of every state and year is stored when the warehouse is built
-        comp = derived.load(con, "derived_power_components", "power", "WHERE year = ?", [year])
-        stored = (derived.load(con, "derived_power", "power", "WHERE year = ?", [year])
-                  if defaults and draws == derived.SETTINGS["power"]["draws"] else None)
+        # the components and the default index of every state and year are stored at build
+        where = ("WHERE year BETWEEN ? AND ?", list(span))
+        comp = derived.load(con, "derived_power_components", "power", *where)
+        stored = derived.load(con, "derived_power", "power", *where) if defaults else None
         if comp is None or comp.empty:
-            comp = panel.power_components(con, (year, year))
+            comp = panel.power_components(con, span)
     if comp.empty:
-        raise MultivectorError(f"no power components for {year}")
+        raise MultivectorError(f"no power components for {what}")
     peer = peers_mod.load_peer_set(peers) if peers else None
     if components:
         frame = comp if peer is None else comp[comp["iso3"].isin(peer.members)]
-        emit(frame.reset_index(drop=True), fmt, out, title=f"power components, {year}")
+        frame = frame if iso3 is None else frame[frame["iso3"] == iso3]
+        emit(frame.reset_index(drop=True), fmt, out, title=f"power components, {what}")
         return
-    if stored is not None and len(stored):
-        idx = stored.sort_values(["rank", "iso3"]).reset_index(drop=True)
+    if cset_given is None:
+        cset, run = power_mod.choose_components(comp, w, span)
+        how = f"the longest unbroken run of years with all of them: {run[0]}-{run[1]}"
     else:
-        idx = power_mod.power_index(comp, w, pillar)
-        if idx.empty:
-            raise MultivectorError(f"no state has components of both pillars in {year}")
-        if draws > 0:  # seed 0, as the stored index: the same draws give the same ranges
-            sens = power_mod.rank_sensitivity(comp, draws=draws, seed=0)
+        cset, how = cset_given, "chosen with --set"
+    err.print(f"[yellow]note:[/] components: {', '.join(cset)} ({how})", highlight=False)
+    if stored is not None and len(stored) and set(stored["components"]) == {",".join(cset)}:
+        idx = stored
+    else:
+        idx = power_mod.power_index(comp, w, pillar, component_set=cset)
+        if draws > 0 and len(idx):  # seed 0, as the stored index: same draws, same ranges
+            sens = power_mod.rank_sensitivity(comp, draws=draws, seed=0, weights=w,
+                                              component_set=cset)
             idx = idx.merge(sens.drop(columns="rank"), on=["iso3", "year"], how="left")
+    skipped = power_mod.unranked(comp, cset).rename(columns={"reason": "not_ranked"})
+    if iso3 is not None:
+        idx, skipped = idx[idx["iso3"] == iso3], skipped[skipped["iso3"] == iso3]
+    if idx.empty:
+        raise MultivectorError(f"no state has every component of the set ({', '.join(cset)}) "
+                               f"in {what}")
+    idx = idx.sort_values(["year", "rank", "iso3"])
     if peer is not None:
         idx = idx[idx["iso3"].isin(peer.members)].copy()
-        idx["rank_in_peers"] = idx["index"].rank(ascending=False, method="min").astype(int)
-        missing = sorted(set(peer.members) - set(idx["iso3"]))
+        skipped = skipped[skipped["iso3"].isin(peer.members)]
+        idx["rank_in_peers"] = (idx.groupby("year")["index"].rank(ascending=False, method="min")
+                                .astype(int))
+        missing = sorted(set(peer.members) - set(idx["iso3"]) - set(skipped["iso3"]))
         if missing:
-            err.print(f"[yellow]note:[/] no index for {', '.join(missing)} in {year} "
-                      "(components missing)")
-    emit(idx.reset_index(drop=True), fmt, out, title=f"middle-power index, {year}")
+            err.print(f"[yellow]note:[/] no component at all for {', '.join(missing)} in "
+                      f"{what}")
+    frame = pd.concat([idx.assign(not_ranked=""), skipped], ignore_index=True)
+    for col in ("rank", "n_components", "rank_in_peers"):
+        if col in frame:
+            frame[col] = frame[col].astype("Int64")
+    if iso3 is not None:
+        frame = frame.sort_values("year")
+    emit(frame.reset_index(drop=True), fmt, out, title=f"middle-power index, {what}")
+
+
+def _parse_set(text: str | None) -> tuple[str, ...] | None:
+    """``--set`` text, ``name,name,...``, checked against the component names."""
+    from multivector.measures.power import DEFAULT_WEIGHTS
+
+    if not text:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    bad = [n for n in names if n not in DEFAULT_WEIGHTS]
+    if bad:
+        raise MultivectorError(f"--set: unknown component(s) {', '.join(bad)}; known: "
+                               f"{', '.join(DEFAULT_WEIGHTS)}")
+    return tuple(c for c in DEFAULT_WEIGHTS if c in names)
 
 
 def _named_weights(text: str | None, known: tuple[str, ...], what: str
@@ -635,9 +685,9 @@ def _named_weights(text: str | None, known: tuple[str, ...], what: str
 
 
 def _parse_weights(text: str | None) -> dict[str, float] | None:
-    from multivector.measures.power import POSITION, REACH
+    from multivector.measures.power import DEFAULT_WEIGHTS
 
-    return _named_weights(text, (*POSITION, *REACH), "component")
+    return _named_weights(text, tuple(DEFAULT_WEIGHTS), "component")
 
 
 BALANCE_CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")

@@ -11,8 +11,10 @@ series channel set over :data:`SERIES_YEARS`, for each packaged pole set), ``der
 (every state's composite on each year's ranking set, ranked, with the reason a state is not
 ranked), ``derived_sensitivity`` and ``derived_sensitivity_factors`` (the summary and the
 one-at-a-time ranges of :func:`multivector.sensitivity.run`), ``derived_power`` (the
-middle-power index of every state and year with rank ranges under random weights),
-``derived_power_components`` and ``derived_settings``.
+middle-power index of every state and year on one component set, with rank ranges under
+random weights),
+``derived_power_components``, ``derived_power_unranked`` (the state-years lacking a component
+of the set, and which) and ``derived_settings``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ SETTINGS = {
                 "measure": "agreement", "min_channels": 3, "weights": "default",
                 "sets": "ranking", "coverage": 0.9},
     "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0, "sets": "ranking"},
-    "power": {"years": [1960, 2024], "weights": "default", "pillar": 0.5, "draws": 100},
+    # construction 2: Lowy 2018 weights, log-scaled counts, trade_share, one component set
+    "power": {"years": [1960, 2024], "weights": "default", "pillar": 0.55, "draws": 100,
+              "construction": 2, "components": "longest unbroken run"},
 }
 
 
@@ -50,7 +54,6 @@ def compute(con: duckdb.DuckDBPyConnection,
     """Compute every derived table from the warehouse behind ``con``."""
     from multivector import sensitivity
     from multivector.measures import balance as bal
-    from multivector.measures import power as pw
 
     say = say or (lambda _text: None)
     out: dict[str, pd.DataFrame] = {}
@@ -76,17 +79,34 @@ def compute(con: duckdb.DuckDBPyConnection,
     out["derived_sensitivity"] = res.summary
     out["derived_sensitivity_factors"] = res.factors
     say("middle-power index of every state")
+    out.update(compute_power(con, cache))
+    return out
+
+
+def compute_power(con: duckdb.DuckDBPyConnection, cache: dict | None = None
+                  ) -> dict[str, pd.DataFrame]:
+    """The stored middle-power tables: every state and year on one component set.
+
+    The set is chosen by :func:`multivector.measures.power.choose_components` over the whole
+    span (the longest unbroken run of years), as a series must be, so that no stored value
+    moves because a source ends; state-years lacking a component of it are stored in
+    ``derived_power_unranked`` with the reason.
+    """
+    from multivector.measures import power as pw
+
+    cache = cache if cache is not None else {}
     p = SETTINGS["power"]
     pyears = tuple(p["years"])
     flows = cache.get(("trade", pyears, None), (None,))[0]
     pairs = cache.get(("unga", pyears, panel.UngaChannel(measure=panel.BREADTH_MEASURE)))
     comp = panel.power_components(con, pyears, flows=flows, unga_pairs=pairs)
     idx = pw.power_index(comp, None, p["pillar"])
-    sens = pw.rank_sensitivity(comp, draws=p["draws"], seed=0)
-    out["derived_power"] = idx.merge(sens.drop(columns="rank"), on=["iso3", "year"],
-                                     how="left")
-    out["derived_power_components"] = comp
-    return out
+    cset = idx.attrs["components"]
+    sens = pw.rank_sensitivity(comp, draws=p["draws"], seed=0, component_set=cset)
+    return {"derived_power": idx.merge(sens.drop(columns="rank"), on=["iso3", "year"],
+                                       how="left"),
+            "derived_power_components": comp,
+            "derived_power_unranked": pw.unranked(comp, cset)}
 
 
 def ranking_table(shares: pd.DataFrame, min_channels: int = 3,

@@ -538,6 +538,20 @@ def _share_of_world(con: duckdb.DuckDBPyConnection, code: str, years: tuple[int,
         ["iso3", "year", "component", "value", "source", "derived"]].dropna(subset=["value"])
 
 
+def _trade_share(con: duckdb.DuckDBPyConnection, years: tuple[int, int]) -> pd.DataFrame:
+    """Share of world merchandise trade, exports plus imports (WDI, current US$)."""
+    x = _indicator(con, "tx.val.mrch.cd.wt", years)
+    m = _indicator(con, "tm.val.mrch.cd.wt", years)
+    t = x.merge(m[["iso3", "code", "year", "value"]], on=["iso3", "code", "year"],
+                suffixes=("_x", "_m"))
+    t["value"] = t["value_x"] + t["value_m"]
+    world = t[t["code"] == "WLD"].set_index("year")["value"]
+    s = t[t["kind"] == "state"].copy()
+    s["value"] = s["value"] / s["year"].map(world)
+    return s.assign(component="trade_share", source="wdi", derived=False)[
+        ["iso3", "year", "component", "value", "source", "derived"]].dropna(subset=["value"])
+
+
 def milex_series(con: duckdb.DuckDBPyConnection, years: tuple[int, int]) -> pd.DataFrame:
     """Military expenditure per state-year: SIPRI, then WDI-derived where SIPRI stops.
 
@@ -577,7 +591,8 @@ def power_components(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     """Raw components of the middle-power index for every state and year.
 
     Position: ``gdp`` and ``population`` (shares of the world, WDI), ``milex``
-    (:func:`milex_series`), ``cinc`` (COW NMC). Reach: ``igo`` (full IGO memberships, COW IGO),
+    (:func:`milex_series`), ``cinc`` (COW NMC). Reach: ``trade_share`` (share of world
+    merchandise exports plus imports, WDI), ``igo`` (full IGO memberships, COW IGO),
     ``allies`` (states with an ATOP obligation), ``trade_reach`` (states for which this state
     is at least 1% of their total trade, IMF DOTS, mirror-filled), ``vote_breadth`` (states
     whose chance-corrected agreement with it, Cohen's kappa, is at least 0.5 on at least 20
@@ -598,6 +613,7 @@ def power_components(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
               _share_of_world(con, "sp.pop.totl", years, "population")]
     mx = milex_series(con, years)
     frames.append(mx.assign(component="milex")[cols])
+    frames.append(_trade_share(con, years))
     nmc = con.execute("SELECT iso3, year, cinc AS value FROM cow_nmc WHERE \"primary\" AND "
                       "year BETWEEN ? AND ? AND cinc IS NOT NULL", list(years)).df()
     frames.append(nmc.assign(component="cinc", source="cow_nmc", derived=False)[cols])
