@@ -329,7 +329,7 @@ def unga_alignment(p: Profile) -> alt.TopLevelMixin | None:
     base = alt.Chart(df)
     layers = []
     if df["lo"].notna().any():
-        layers.append(base.mark_area(opacity=0.16).encode(
+        layers.append(base.mark_area(opacity=0.16, clip=True).encode(
             x=_x_years(p, "year the session opened"), y=alt.Y("lo:Q", scale=scale),
             y2="hi:Q", color=colour))
     layers.append(base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=18)).encode(
@@ -804,7 +804,7 @@ def channel_balance(p: Profile) -> alt.TopLevelMixin | None:
     x = alt.X("year:Q", title=None, scale=alt.Scale(domain=_domain(p), nice=False),
               axis=small_year_axis(p))
     y = alt.Y("evenness:Q", title="evenness", scale=alt.Scale(domain=[0, 1]))
-    band = alt.Chart().mark_area(color="#8fa8c8", opacity=0.4).encode(
+    band = alt.Chart().mark_area(color="#8fa8c8", opacity=0.4, clip=True).encode(
         x=x, y=alt.Y("lo:Q", scale=alt.Scale(domain=[0, 1])), y2="hi:Q")
     line = alt.Chart().mark_line(color=INK, strokeWidth=1.3).encode(x=x, y=y)
     pts = alt.Chart().mark_point(filled=True, size=20, opacity=1).encode(
@@ -947,10 +947,10 @@ def sensitivity_evenness(p: Profile) -> alt.TopLevelMixin | None:
     x = _x_years(p)
     base = alt.Chart(s)
     layers = [
-        base.mark_area(color="#c5d3e6", opacity=0.6).encode(
+        base.mark_area(color="#c5d3e6", opacity=0.6, clip=True).encode(
             x=x, y=alt.Y("evenness_min:Q", scale=alt.Scale(domain=[0, 1])),
             y2="evenness_max:Q"),
-        base.mark_area(color="#7f9cc4", opacity=0.6).encode(
+        base.mark_area(color="#7f9cc4", opacity=0.6, clip=True).encode(
             x=x, y="evenness_p05:Q", y2="evenness_p95:Q"),
         base.mark_line(color=INK, strokeWidth=1.8).encode(
             x=x, y=alt.Y("evenness:Q", title="composite evenness"),
