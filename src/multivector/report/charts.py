@@ -903,7 +903,7 @@ def decomposition(p: Profile) -> alt.TopLevelMixin | None:
     bars = alt.Chart(df).mark_bar(height=16).encode(
         y=alt.Y("channel:N", sort=sort, title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("contribution:Q", title="contribution to the change of evenness",
-                axis=alt.Axis(format="+.2f")),
+                axis=alt.Axis(format="+.2f", labelOverlap=True, labelSeparation=6)),
         color=alt.Color("pole:N", scale=pole_scale(p), legend=alt.Legend(title=None)),
         tooltip=["channel:N", "pole:N", alt.Tooltip("contribution:Q", format="+.4f"),
                  alt.Tooltip("share0:Q", title=f"weighted share {y0}", format=".3f"),
