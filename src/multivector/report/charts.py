@@ -141,12 +141,11 @@ def _last(frame: pd.DataFrame, col: str = "year") -> int | None:
 
 
 GAP_FONT = 10.5
-CHAR_PX = 0.56  # average width of a Liberation Sans character, in font sizes
 
 
 def wrap_to(label: str, length_px: float, font: float = GAP_FONT) -> str:
     """``label`` broken into lines (joined by a newline) that each fit ``length_px``."""
-    chars = max(8, int(length_px / (font * CHAR_PX)))
+    chars = max(8, int(length_px / (font * labels.CHAR_PX)))
     return "\n".join(textwrap.wrap(label, chars)) or label
 
 
