@@ -17,8 +17,10 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from multivector import cli_terms
 from multivector.cli_claims import claims_app
 from multivector.cli_common import console, err, friendly
+from multivector.cli_terms import explain
 from multivector.errors import MultivectorError
 
 app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "
@@ -52,8 +54,10 @@ Format = StrEnum("Format", {v: v for v in ("table", "csv", "json", "parquet")})
 _friendly = friendly  # the name every command below is decorated with
 
 
-def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "") -> None:
-    """Write a frame in the chosen format to ``out`` or standard output."""
+def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "",
+         caption: str = "") -> None:
+    """Write a frame in the chosen format to ``out`` or standard output (a table: with its
+    ``title`` above and its ``caption``, what the columns mean, below)."""
     if fmt is Format.parquet:
         if out is None:
             raise MultivectorError("--format parquet needs --out FILE")
@@ -68,7 +72,8 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "") ->
         if out is not None:
             text = frame.to_string(index=False)
         else:
-            table = Table(title=title or None, show_lines=False)
+            table = Table(title=title or None, caption=caption or None,
+                          caption_justify="left", show_lines=False)
             for col in frame.columns:
                 table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(
                     frame[col]) else "left")
@@ -454,7 +459,7 @@ Channel = _choices("Channel", ("exports", "imports", "unga", "security", "igo", 
                                "minerals"))
 
 
-@app.command("shares")
+@app.command("shares", help=cli_terms.SHARES_HELP)
 @_friendly
 def shares(
     country: CountryArg,
@@ -507,7 +512,8 @@ def shares(
                            "flag"]]
     if frame.empty:
         raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}")
-    emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: {channel.value} by pole")
+    emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: {channel.value} by pole",
+         caption=explain(frame.columns))
 
 
 Side = _choices("Side", ("exports", "imports"))
@@ -732,7 +738,7 @@ def _span(text: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-@app.command("balance")
+@app.command("balance", help=cli_terms.BALANCE_HELP)
 @_friendly
 def balance(
     country: CountryArg,
@@ -794,7 +800,8 @@ def balance(
             err.print(f"composite evenness {a['evenness0']:.3f} in {y0} -> {a['evenness1']:.3f} "
                       f"in {y1}: change {a['change']:+.3f}, sum of contributions "
                       f"{a['change'] - a['residual']:+.3f}")
-            emit(frame, fmt, out, title=f"{iso3}: change of the composite, {y0}-{y1}")
+            emit(frame, fmt, out, title=f"{iso3}: change of the composite, {y0}-{y1}",
+                 caption=explain(frame.columns))
             return
         if tilt:
             frame = bal.tilt(bal.complete_only(sh))
@@ -802,17 +809,19 @@ def balance(
                                         sets=bal.sets_frame(sets))
             frame = pd.concat([frame, bal.tilt(comp[["iso3", "year", "channel", "pole",
                                                      "share"]])], ignore_index=True)
-            emit(frame, fmt, out, title=f"{iso3}: tilt by pole (centred log-ratio)")
+            emit(frame, fmt, out, title=f"{iso3}: tilt by pole (centred log-ratio)",
+                 caption=explain(frame.columns))
             return
         frame = profile.focal_balance(con, iso3, span, ps, uo, bo, shares=sh)
     cols = ["iso3", "year", "channel", "evenness", "hhi_norm", "dominant_pole",
             "dominant_share", "lo", "hi", "poles_share"]
     if fmt is not Format.table or out is not None:
         cols += ["margin", "n_poles", "n_channels", "channels"]
-    emit(frame[cols], fmt, out, title=f"{iso3}: balance over the {ps.name} poles")
+    emit(frame[cols], fmt, out, title=f"{iso3}: balance over the {ps.name} poles",
+         caption=explain(cols))
 
 
-@app.command("rank")
+@app.command("rank", help=cli_terms.RANK_HELP)
 @_friendly
 def rank(
     year: Annotated[int, typer.Option(help="Year.")] = 2020,
@@ -884,10 +893,11 @@ def rank(
         frame["rank_in_peers"] = frame["evenness"].rank(ascending=False,
                                                         method="min").astype("Int64")
     emit(frame.sort_values(["rank", "iso3"], na_position="last").reset_index(drop=True), fmt,
-         out, title=f"composite balance over the {ps.name} poles, {year}")
+         out, title=f"composite balance over the {ps.name} poles, {year}",
+         caption=explain(frame.columns))
 
 
-@app.command("sensitivity")
+@app.command("sensitivity", help=cli_terms.SENSITIVITY_HELP)
 @_friendly
 def sensitivity_cmd(
     country: Annotated[str | None, typer.Argument(help="ISO3 code or name (default: every "
@@ -931,7 +941,13 @@ def sensitivity_cmd(
             frame = res.factors if factors else res.scenarios if scenarios else res.summary
     if frame.empty:
         raise MultivectorError(f"no composite for {iso3 or 'any state'} in {years}")
-    emit(frame, fmt, out, title="sensitivity of the composite balance")
+    if factors:  # the choice that moves the composite most first, in each state and year
+        frame = frame.sort_values(["iso3", "year", "evenness_range", "rank_range"],
+                                  ascending=[True, True, False, False], na_position="last",
+                                  kind="stable").reset_index(drop=True)
+    emit(frame, fmt, out, title="sensitivity of the composite balance"
+         + (": one choice at a time, largest effect first" if factors else ""),
+         caption=explain(frame.columns))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,7 @@ import pandas as pd
 from multivector.measures.shares import REST
 from multivector.measures.similarity import MEASURE_TITLES
 from multivector.profile import Profile
+from multivector.report import labels
 
 WIDTH = 680
 HEIGHT = 230
@@ -38,6 +39,7 @@ POLE_COLOURS = {
 }
 FALLBACK_COLOURS = ["#264653", "#e76f51", "#8ab17d", "#b5838d", "#6d597a", "#355070"]
 FOCAL_COLOUR = "#111111"
+LEGEND_LABEL_LIMIT = 420  # px: the longest legend label ("Ores and metals, % of ...") whole
 
 CHANNEL_LABELS = {
     "unga": "UN votes", "exports": "Exports", "imports": "Imports", "security": "Alliances",
@@ -108,6 +110,22 @@ def _x_years(p: Profile, title: str | None = "year") -> alt.X:
                  axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True, grid=False))
 
 
+def year_ticks(p: Profile, most: int = 4) -> list[int]:
+    """At most ``most`` round years inside the span asked for (every 1, 2, 5, 10, 20 or 25
+    years), for the year axis of a small panel where every year's label would collide."""
+    first, last = p.years
+    for step in (1, 2, 5, 10, 20, 25, 50):
+        ticks = list(range(-(-first // step) * step, last + 1, step))
+        if len(ticks) <= most:
+            return ticks or [first]
+    return [first, last]
+
+
+def small_year_axis(p: Profile) -> alt.Axis:
+    """The year axis of a small multiple: a few round years, no overlap check needed."""
+    return alt.Axis(format="d", values=year_ticks(p), labelOverlap=True, grid=False)
+
+
 def _x_plain(p: Profile, field: str) -> alt.X:
     """An x encoding on the years' scale that adds no axis title (for annotation layers)."""
     return alt.X(f"{field}:Q", scale=alt.Scale(domain=_domain(p), nice=False), title=None)
@@ -122,19 +140,39 @@ def _last(frame: pd.DataFrame, col: str = "year") -> int | None:
     return int(frame[col].max()) if len(frame) else None
 
 
-def gap_layers(p: Profile, last: int | None, label: str) -> list[alt.Chart]:
-    """A grey band over the years past ``last`` (the end of a source), with its label."""
+GAP_FONT = 10.5
+
+
+def wrap_to(label: str, length_px: float, font: float = GAP_FONT) -> str:
+    """``label`` broken into lines (joined by a newline) that each fit ``length_px``."""
+    chars = max(8, int(length_px / (font * labels.CHAR_PX)))
+    return "\n".join(textwrap.wrap(label, chars)) or label
+
+
+def gap_layers(p: Profile, last: int | None, label: str, height: float = HEIGHT,
+               width: float = WIDTH) -> list[alt.Chart]:
+    """A grey band over the years past ``last`` (the end of a source), with its label.
+
+    The label runs up the band and is wrapped into lines that fit the plot's ``height``, so
+    no word is cut at the plot's edge; the band shows without a label when the lines would
+    not fit its width (``width`` is the plot's).
+    """
     if last is None or last >= p.years[1]:
         return []
     end = p.years[1]
+    text = wrap_to(label, height - 12)
     df = pd.DataFrame({"x0": [last + 0.5], "x1": [end + 0.5], "xm": [(last + 0.5 + end) / 2],
-                       "label": [label]})
+                       "label": [text]})
     rect = alt.Chart(df).mark_rect(color=GAP_FILL, opacity=0.9, clip=True).encode(
         x=_x_plain(p, "x0"), x2="x1:Q")
-    text = alt.Chart(df).mark_text(angle=270, align="right", baseline="middle", dy=0,
-                                   fontSize=10.5, color=MUTED, clip=True).encode(
+    band_px = (end - last) * width / (p.years[1] - p.years[0] + 1)
+    if not label or (text.count("\n") + 1) * 12 > band_px - 4:
+        return [rect]
+    mark = alt.Chart(df).mark_text(angle=270, align="right", baseline="middle", dy=0,
+                                   fontSize=GAP_FONT, lineBreak="\n", lineHeight=12,
+                                   color=MUTED, clip=True).encode(
         x=_x_plain(p, "xm"), y=alt.value(6), text="label:N")
-    return [rect, text] if end - last >= 2 else [rect]
+    return [rect, mark]
 
 
 def _sized(chart: alt.TopLevelMixin, width: int = WIDTH, height: int = HEIGHT):
@@ -180,16 +218,20 @@ def composite_balance(p: Profile) -> alt.TopLevelMixin | None:
         "channels": b["channels"].astype(str), "n_channels": b["n_channels"].astype(float)})
     df = df.sort_values("year")
     base = alt.Chart(df)
-    y = alt.Y("evenness:Q", title="composite evenness (1 = equal across poles)",
-              scale=alt.Scale(zero=False, domainMax=1.0))
-    band = base.mark_area(color="#8fa8c8", opacity=0.35).encode(
-        x=_x_years(p), y=alt.Y("lo:Q", scale=alt.Scale(zero=False, domainMax=1.0)), y2="hi:Q")
+    breaks = _channel_breaks(p, df)
+    rows = int(breaks["level"].max()) + 1 if len(breaks) else 0
+    scale = alt.Scale(domain=evenness_domain(df[["evenness", "lo", "hi"]]), nice=False)
+    y = alt.Y("evenness:Q", title="composite evenness (1 = equal across poles)", scale=scale)
+    # the band is clipped to the plot: an interval never spills past the axis
+    band = base.mark_area(color="#8fa8c8", opacity=0.35, clip=True).encode(
+        x=_x_years(p), y=alt.Y("lo:Q", scale=scale), y2="hi:Q")
     line = base.mark_line(color=INK, strokeWidth=1.6).encode(x=_x_years(p), y=y)
     pts = base.mark_point(filled=True, size=70, opacity=1, stroke="white",
                           strokeWidth=0.8).encode(
         x=_x_years(p), y=y,
         color=alt.Color("pole:N", scale=pole_scale(p),
-                        legend=alt.Legend(title="largest pole in the composite")),
+                        legend=alt.Legend(title="largest pole in the composite",
+                                          offset=8 + BREAK_ROW * rows)),
         tooltip=[alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("evenness:Q", format=".3f"),
                  alt.Tooltip("lo:Q", title="95% low", format=".3f"),
@@ -199,13 +241,13 @@ def composite_balance(p: Profile) -> alt.TopLevelMixin | None:
                  alt.Tooltip("margin:Q", title="lead over 2nd", format=".0%"),
                  alt.Tooltip("channels:N")])
     layers = [band, line, pts]
-    breaks = _channel_breaks(df)
     if len(breaks):
         layers.append(alt.Chart(breaks).mark_rule(color="#9aa3ad", strokeDash=[3, 3]).encode(
             x=_x_plain(p, "x")))
-        layers.append(alt.Chart(breaks).mark_text(align="right", dx=-3, fontSize=10,
+        layers.append(alt.Chart(breaks).mark_text(align="left", fontSize=BREAK_FONT,
                                                   color=MUTED, baseline="bottom").encode(
-            x=_x_plain(p, "x"), y=alt.Y("ypix:Q", scale=None), text="label:N"))
+            x=alt.X("lx:Q", scale=None, title=None), y=alt.Y("ypix:Q", scale=None),
+            text="label:N"))
     layers[:0] = gap_layers(p, _last(df), "no composite: a channel of its set has no data")
     return _sized(alt.layer(*layers)).properties(
         title=_title(f"{p.name}: balance across the poles, {int(df['year'].min())}-"
@@ -214,9 +256,25 @@ def composite_balance(p: Profile) -> alt.TopLevelMixin | None:
                      "95% interval; dot colour: the pole with the largest share"))
 
 
-def _channel_breaks(df: pd.DataFrame) -> pd.DataFrame:
-    """Years where the composite's set of channels changes, labelled ``+formats −IGOs``;
-    ``ypix`` lifts a label above its neighbour's when two breaks are close."""
+BREAK_FONT = 10.0
+BREAK_ROW = 12.0
+
+
+def evenness_domain(values: pd.DataFrame | pd.Series, step: float = 0.05) -> list[float]:
+    """The y domain of an evenness chart: from the lowest value shown (an interval's low end
+    included) rounded down to ``step``, to 1."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    low = float(np.floor(v.min() / step) * step) if v.size else 0.0
+    return [min(max(low, 0.0), 1.0 - step), 1.0]
+
+
+def _channel_breaks(p: Profile, df: pd.DataFrame) -> pd.DataFrame:
+    """Years where the composite's set of channels changes, labelled ``+formats −IGOs``.
+
+    The labels sit in rows just above the plot (``ypix`` < 0), clear of the data: each is
+    right-aligned at its rule (left-aligned where it would leave the plot) and goes into the
+    first row where it overlaps no other label (``lx``: its left edge in pixels)."""
     rows: list[dict] = []
     prev = None
     for year, chans in zip(df["year"], df["channels"], strict=True):
@@ -224,12 +282,26 @@ def _channel_breaks(df: pd.DataFrame) -> pd.DataFrame:
         if prev is not None and cur != prev:
             added = [f"+{CHANNEL_LABELS.get(c, c)}" for c in sorted(cur - prev)]
             gone = [f"−{CHANNEL_LABELS.get(c, c)}" for c in sorted(prev - cur)]
-            level = (rows[-1]["level"] + 1) % 3 if rows and year - 0.5 - rows[-1]["x"] < 4 \
-                else 0
-            rows.append({"x": year - 0.5, "label": " ".join([*added, *gone]), "level": level})
+            rows.append({"x": year - 0.5, "label": " ".join([*added, *gone])})
         prev = cur
-    out = pd.DataFrame(rows, columns=["x", "label", "level"])
-    return out.assign(ypix=HEIGHT - 3 - 13 * out["level"])
+    out = pd.DataFrame(rows, columns=["x", "label"])
+    d0, d1 = _domain(p)
+    taken: list[list[tuple[float, float]]] = []
+    lx, level = [], []
+    for x, label in zip(out["x"], out["label"], strict=True):
+        at = labels.linear_px(x, d0, d1, WIDTH)
+        w = labels.text_width(label, BREAK_FONT)
+        left = at - 3 - w if at - 3 - w >= 0 else at + 3
+        span = (left - 4, left + w + 4)
+        row = next((i for i, r in enumerate(taken)
+                    if all(span[1] <= a or b <= span[0] for a, b in r)), len(taken))
+        if row == len(taken):
+            taken.append([])
+        taken[row].append(span)
+        lx.append(left)
+        level.append(row)
+    return out.assign(lx=lx, level=level,
+                      ypix=[-4 - BREAK_ROW * k for k in level])
 
 
 # ------------------------------------------------------------------------------------ UNGA
@@ -254,7 +326,7 @@ def unga_alignment(p: Profile) -> alt.TopLevelMixin | None:
     base = alt.Chart(df)
     layers = []
     if df["lo"].notna().any():
-        layers.append(base.mark_area(opacity=0.16).encode(
+        layers.append(base.mark_area(opacity=0.16, clip=True).encode(
             x=_x_years(p, "year the session opened"), y=alt.Y("lo:Q", scale=scale),
             y2="hi:Q", color=colour))
     layers.append(base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=18)).encode(
@@ -329,6 +401,7 @@ def trade_shares(p: Profile, flow: str) -> alt.TopLevelMixin | None:
                                              strokeDash=[2, 2], strokeWidth=0.8).encode(
             x=_x_plain(p, "x0"), x2="x1:Q"))
         layers.append(alt.Chart(m).mark_text(angle=270, align="right", fontSize=10,
+                                             lineBreak="\n", lineHeight=11.5,
                                              color="#8a5a00", baseline="middle").encode(
             x=_x_plain(p, "xm"), y=alt.value(6), text="label:N"))
     layers[:0] = gap_layers(p, _last(df), "IMF DOTS data end")
@@ -353,7 +426,7 @@ def not_reported_spans(missing: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["first", "last", "poles"])
     return out.assign(x0=out["first"] - 0.5, x1=out["last"] + 0.5,
                       xm=(out["first"] + out["last"]) / 2,
-                      label=out["poles"] + " not reported")
+                      label=[wrap_to(f"{x} not reported", HEIGHT - 12) for x in out["poles"]])
 
 
 FLAG_LABELS = {"": "as reported", "mirror": "partner's figure (mirror)",
@@ -431,7 +504,7 @@ def concentration(p: Profile) -> alt.TopLevelMixin | None:
             tooltip=["measure:N", alt.Tooltip("year:Q", format="d"),
                      alt.Tooltip("value:Q", format=".2f"),
                      alt.Tooltip("top1:N", title="largest partner")])
-        panel = alt.layer(*gap_layers(p, _last(d), "IMF DOTS data end"), line)
+        panel = alt.layer(*gap_layers(p, _last(d), "IMF DOTS data end", 200, 290), line)
         who = "Buyers" if side == "exports" else "Suppliers"
         panels.append(panel.properties(width=290, height=200, title=_panel(f"{who} ({side})")))
     return alt.hconcat(*panels, spacing=24).properties(title=_title(
@@ -481,7 +554,8 @@ def security_ties(p: Profile) -> alt.TopLevelMixin | None:
         tooltip=["pole:N", alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("value:Q", format=".2f", title="strength"),
                  alt.Tooltip("n_members:Q", title="members")])
-    return _sized(alt.layer(*gap_layers(p, _last(df), "ATOP data end"), rect),
+    return _sized(alt.layer(*gap_layers(p, _last(df), "ATOP data end",
+                                          30 * len(poles)), rect),
                   height=30 * len(poles)).properties(title=_title(
                       f"Alliance ties of {p.name} with each pole",
                       "Strongest obligation in force: 1 defence or offence pact, 0.5 "
@@ -501,7 +575,7 @@ def military_expenditure(p: Profile) -> alt.TopLevelMixin | None:
               base.mark_point(filled=True, size=22, color="#3c5a80").encode(
                   tooltip=[alt.Tooltip("year:Q", format="d"),
                            alt.Tooltip("value:Q", format=".2f")])]
-    return _sized(alt.layer(*gap_layers(p, _last(df), "no WDI data"), *layers),
+    return _sized(alt.layer(*gap_layers(p, _last(df), "no WDI data", 170), *layers),
                   height=170).properties(title=_title(
                       f"Military expenditure of {p.name}", "Per cent of GDP (World Bank WDI, "
                       "from SIPRI)"))
@@ -551,7 +625,7 @@ def igo_count(p: Profile) -> alt.TopLevelMixin | None:
             domain=list(IGO_STATUS.values()), range=["#3c5a80", "#9db4d0", "#d0d7df"])),
         order=alt.Order("order:Q"),
         tooltip=["status:N", alt.Tooltip("year:Q", format="d"), "n:Q"])
-    return _sized(alt.layer(*gap_layers(p, _last(long), "COW IGO data end"), bars),
+    return _sized(alt.layer(*gap_layers(p, _last(long), "COW IGO data end", 170), bars),
                   height=170).properties(title=_title(
                       f"IGO memberships of {p.name}", "Intergovernmental organisations by "
                       "status (COW IGO v3)"))
@@ -584,7 +658,8 @@ def formats_shared(p: Profile) -> alt.TopLevelMixin | None:
         text="label:N",
         color=alt.condition(f"datum.value > {top / 2:.3f}", alt.value("white"),
                             alt.value(INK)))
-    return _sized(alt.layer(*gap_layers(p, _last(df), "formats table ends"), rect, text),
+    return _sized(alt.layer(*gap_layers(p, _last(df), "formats table ends",
+                                          30 * len(poles)), rect, text),
                   height=30 * len(poles)).properties(title=_title(
                       f"Regional formats {p.name} shares with each pole",
                       "Number of formats of the maintained table both belong to (full status "
@@ -676,10 +751,11 @@ def commodities(p: Profile) -> alt.TopLevelMixin | None:
         x=_x_years(p), y=alt.Y("value:Q", title="% of merchandise exports",
                                scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("series:N", title=None, scale=alt.Scale(
-            domain=[SHORT_TITLES[c] for c in ECONOMY[:2]], range=["#1d2733", "#b5651d"])),
+            domain=[SHORT_TITLES[c] for c in ECONOMY[:2]], range=["#1d2733", "#b5651d"]),
+            legend=alt.Legend(labelLimit=LEGEND_LABEL_LIMIT)),
         tooltip=["series:N", alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("value:Q", format=".1f")])
-    return _sized(alt.layer(*gap_layers(p, _last(df), "no WDI data"), line),
+    return _sized(alt.layer(*gap_layers(p, _last(df), "no WDI data", 200), line),
                   height=200).properties(title=_title(
                       f"What {p.name} exports: fuel and metals", "Share of merchandise "
                       "exports (World Bank WDI, from UN Comtrade)"))
@@ -699,7 +775,7 @@ def economy(p: Profile) -> alt.TopLevelMixin | None:
                        "series": d["indicator"].map(SHORT_TITLES)})
     line = alt.Chart(df).mark_line(strokeWidth=1.8, color="#1d2733").encode(
         x=alt.X("year:Q", title=None, scale=alt.Scale(domain=_domain(p), nice=False),
-                axis=alt.Axis(format="d", tickCount=4)),
+                axis=small_year_axis(p)),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
         tooltip=["series:N", alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("value:Q", format=",.1f")])
@@ -723,9 +799,9 @@ def channel_balance(p: Profile) -> alt.TopLevelMixin | None:
                        "pole": [pole_label(p, x) for x in b["dominant_pole"]],
                        "share": b["dominant_share"].astype(float)})
     x = alt.X("year:Q", title=None, scale=alt.Scale(domain=_domain(p), nice=False),
-              axis=alt.Axis(format="d", tickCount=5))
+              axis=small_year_axis(p))
     y = alt.Y("evenness:Q", title="evenness", scale=alt.Scale(domain=[0, 1]))
-    band = alt.Chart().mark_area(color="#8fa8c8", opacity=0.4).encode(
+    band = alt.Chart().mark_area(color="#8fa8c8", opacity=0.4, clip=True).encode(
         x=x, y=alt.Y("lo:Q", scale=alt.Scale(domain=[0, 1])), y2="hi:Q")
     line = alt.Chart().mark_line(color=INK, strokeWidth=1.3).encode(x=x, y=y)
     pts = alt.Chart().mark_point(filled=True, size=20, opacity=1).encode(
@@ -756,7 +832,7 @@ def tilt_lines(p: Profile) -> alt.TopLevelMixin | None:
         color=alt.Color("pole:N", scale=pole_scale(p), legend=alt.Legend(title=None)),
         tooltip=["pole:N", alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("clr:Q", format=".2f"), alt.Tooltip("share:Q", format=".1%")])
-    layers = [*gap_layers(p, _last(df), "no composite"), zero, line]
+    layers = [*gap_layers(p, _last(df), "no composite", 210), zero, line]
     return _sized(alt.layer(*layers), height=210).properties(title=_title(
         f"Where {p.name} tilts: the composite by pole",
         "Centred log-ratio of each pole's composite share: above 0, more than the "
@@ -824,7 +900,7 @@ def decomposition(p: Profile) -> alt.TopLevelMixin | None:
     bars = alt.Chart(df).mark_bar(height=16).encode(
         y=alt.Y("channel:N", sort=sort, title=None, axis=alt.Axis(labelLimit=220)),
         x=alt.X("contribution:Q", title="contribution to the change of evenness",
-                axis=alt.Axis(format="+.2f")),
+                axis=alt.Axis(format="+.2f", labelOverlap=True, labelSeparation=6)),
         color=alt.Color("pole:N", scale=pole_scale(p), legend=alt.Legend(title=None)),
         tooltip=["channel:N", "pole:N", alt.Tooltip("contribution:Q", format="+.4f"),
                  alt.Tooltip("share0:Q", title=f"weighted share {y0}", format=".3f"),
@@ -868,10 +944,10 @@ def sensitivity_evenness(p: Profile) -> alt.TopLevelMixin | None:
     x = _x_years(p)
     base = alt.Chart(s)
     layers = [
-        base.mark_area(color="#c5d3e6", opacity=0.6).encode(
+        base.mark_area(color="#c5d3e6", opacity=0.6, clip=True).encode(
             x=x, y=alt.Y("evenness_min:Q", scale=alt.Scale(domain=[0, 1])),
             y2="evenness_max:Q"),
-        base.mark_area(color="#7f9cc4", opacity=0.6).encode(
+        base.mark_area(color="#7f9cc4", opacity=0.6, clip=True).encode(
             x=x, y="evenness_p05:Q", y2="evenness_p95:Q"),
         base.mark_line(color=INK, strokeWidth=1.8).encode(
             x=x, y=alt.Y("evenness:Q", title="composite evenness"),
@@ -883,7 +959,7 @@ def sensitivity_evenness(p: Profile) -> alt.TopLevelMixin | None:
                      alt.Tooltip("evenness_max:Q", title="max", format=".3f"),
                      alt.Tooltip("n_runs:Q", title="runs")]),
     ]
-    layers[:0] = gap_layers(p, _last(s), "no composite")
+    layers[:0] = gap_layers(p, _last(s), "no composite", 200)
     return _sized(alt.layer(*layers), height=200).properties(title=_title(
         "How much the analyst's choices move the composite",
         "Line: default settings; dark band: 5th-95th percentile, light band: minimum-maximum "
@@ -912,7 +988,7 @@ def sensitivity_rank(p: Profile) -> alt.TopLevelMixin | None:
                      alt.Tooltip("rank_max:Q", title="worst", format=".0f"),
                      alt.Tooltip("n_states:Q", title="states ranked", format=".0f")]),
     ]
-    layers[:0] = gap_layers(p, _last(s), "no composite")
+    layers[:0] = gap_layers(p, _last(s), "no composite", 200)
     return _sized(alt.layer(*layers), height=200).properties(title=_title(
         f"{p.name}'s rank among all states by evenness",
         "Line: default settings; bands as above (5th-95th percentile, minimum-maximum)"))
@@ -932,24 +1008,64 @@ def sensitivity_factors(p: Profile, year: int | None = None) -> alt.TopLevelMixi
     df = pd.DataFrame({"factor": f["factor"].map(lambda x: FACTOR_LABELS.get(x, x)),
                        "evenness_range": f["evenness_range"].astype(float),
                        "rank_range": f["rank_range"].astype(float)})
-    df["label"] = "rank moves " + df["rank_range"].map(lambda r: f"{r:.0f}") + " places"
-    base = alt.Chart(df).encode(
-        y=alt.Y("factor:N", title=None, axis=alt.Axis(labelLimit=300),
-                sort=list(df.sort_values("evenness_range", ascending=False)["factor"])),
-        x=alt.X("evenness_range:Q", title="range of the composite evenness",
-                scale=alt.Scale(domain=[0, max(0.02, float(df["evenness_range"].max()) * 1.6)])))
-    bars = base.mark_bar(color="#3c5a80", height=16).encode(
-        tooltip=["factor:N", alt.Tooltip("evenness_range:Q", format=".3f"),
-                 alt.Tooltip("rank_range:Q", format=".0f")])
-    text = base.mark_text(align="left", dx=4, fontSize=10.5, color=INK).encode(text="label:N")
-    return (bars + text).properties(width=WIDTH - 280, height=34 * len(df), title=_title(
+    order = list(df.sort_values(["evenness_range", "rank_range"], ascending=False)["factor"])
+    panels = []
+    # one panel per quantity: each bar's length and its label show the same number
+    for field, title, fmt, top, tick in (
+            ("evenness_range", "range of the composite evenness", ".3f", 0.02, ".2~f"),
+            ("rank_range", "range of the rank (places)", ".0f", 2.0, "d")):
+        base = alt.Chart(df).encode(
+            y=alt.Y("factor:N", title=None, sort=order,
+                    axis=alt.Axis(labelLimit=300) if not panels else None),
+            x=alt.X(f"{field}:Q", title=title,
+                    axis=alt.Axis(format=tick, tickCount=4, labelOverlap=True),
+                    scale=alt.Scale(domain=[0, max(top, float(df[field].max()) * 1.3)])))
+        bars = base.mark_bar(color="#3c5a80", height=16).encode(
+            tooltip=["factor:N", alt.Tooltip("evenness_range:Q", format=".3f"),
+                     alt.Tooltip("rank_range:Q", format=".0f")])
+        text = base.mark_text(align="left", dx=4, fontSize=10.5, color=INK).encode(
+            text=alt.Text(f"{field}:Q", format=fmt))
+        panels.append((bars + text).properties(width=170, height=34 * len(df)))
+    return alt.hconcat(*panels, spacing=16).properties(title=_title(
         f"Which choice moves it most, {year}", "Each choice varied alone, the others at "
-        "their defaults, default weights"))
+        "their defaults, default weights: how far the composite evenness (left) and the "
+        "rank among all states (right) move"))
 
 
 # ------------------------------------------------------------------------- peers and power
+PEERS_HEIGHT = 260
+SCATTER_WIDTH, SCATTER_HEIGHT = WIDTH - 90, 300
+
+
+def peers_labels(p: Profile, df: pd.DataFrame, lo: float) -> pd.DataFrame:
+    """The labels of the peers chart: the focal state at its last year, and the most and
+    least even of the other peers in theirs; moved apart in y so that none overlaps another.
+    Columns ``name, year, evenness, kind, lx, ly`` (pixels)."""
+    rows = []
+    me, others = df[df["focal"]], df[~df["focal"]]
+    if len(me):
+        r = me.loc[me["year"].idxmax()]
+        rows.append({"name": r["name"], "year": r["year"], "evenness": r["evenness"],
+                     "kind": "focal"})
+    last = others[others["year"] == others["year"].max()].dropna(subset=["evenness"])
+    if len(last):
+        for kind, i in (("most even", last["evenness"].idxmax()),
+                        ("least even", last["evenness"].idxmin())):
+            r = last.loc[i]
+            if r["name"] not in [x["name"] for x in rows]:
+                rows.append({"name": r["name"], "year": r["year"], "evenness": r["evenness"],
+                             "kind": kind})
+    out = pd.DataFrame(rows, columns=["name", "year", "evenness", "kind"])
+    d0, d1 = _domain(p)
+    out["lx"] = [labels.linear_px(y, d0, d1, WIDTH) + 6 for y in out["year"]]
+    ys = [labels.linear_px(v, lo, 1.0, PEERS_HEIGHT, reverse=True) for v in out["evenness"]]
+    out["ly"] = labels.spread(ys, 13, top=6, bottom=PEERS_HEIGHT - 6)
+    return out
+
+
 def peers_balance(p: Profile) -> alt.TopLevelMixin | None:
-    """The peers' composite evenness over time, the focal state highlighted."""
+    """The peers' composite evenness over time, the focal state highlighted; labelled: the
+    focal state and the most and least even peer of the last year."""
     pb = p.peers_balance
     if pb.empty:
         return None
@@ -960,52 +1076,114 @@ def peers_balance(p: Profile) -> alt.TopLevelMixin | None:
     others = df[~df["focal"]]
     me = df[df["focal"]]
     x = _x_years(p)
-    y = alt.Y("evenness:Q", title="composite evenness", scale=alt.Scale(zero=False,
-                                                                         domainMax=1))
+    lo = float(np.floor(np.nanmin(df["evenness"]) * 20) / 20) if df["evenness"].notna().any() \
+        else 0.0
+    lo = min(max(lo, 0.0), 0.95)
+    y = alt.Y("evenness:Q", title="composite evenness",
+              scale=alt.Scale(domain=[lo, 1.0], nice=False))
     tip = ["name:N", alt.Tooltip("year:Q", format="d"), alt.Tooltip("evenness:Q", format=".3f")]
     layers = [alt.Chart(others).mark_line(color="#b8c2cc", strokeWidth=1, opacity=0.8).encode(
         x=x, y=y, detail="iso3:N", tooltip=tip)]
     if len(me):
-        layers.append(alt.Chart(me).mark_line(color="#c8102e", strokeWidth=3,
-                                              point=alt.OverlayMarkDef(size=20)).encode(
-            x=x, y=y, tooltip=tip))
-        end = me[me["year"] == me["year"].max()]
-        layers.append(alt.Chart(end).mark_text(align="left", dx=6, fontSize=11.5,
-                                               fontWeight="bold", color="#c8102e").encode(
-            x=x, y=y, text="name:N"))
-    last = others[others["year"] == others["year"].max()]
-    if len(last):
-        ends = last.loc[[last["evenness"].idxmax(), last["evenness"].idxmin()]]
-        layers.append(alt.Chart(ends).mark_text(align="left", dx=4, fontSize=10,
-                                                color="#6c757d").encode(x=x, y=y,
-                                                                        text="name:N"))
-    layers[:0] = gap_layers(p, _last(df), "no composite")
+        layers.append(alt.Chart(me).mark_line(
+            color="#c8102e", strokeWidth=3,
+            point=alt.OverlayMarkDef(size=20, color="#c8102e")).encode(x=x, y=y, tooltip=tip))
+    layers += label_layers(peers_labels(p, df, lo), "name", 11.5, 10,
+                           ["name:N", "kind:N", alt.Tooltip("year:Q", format="d"),
+                            alt.Tooltip("evenness:Q", format=".3f")])
+    # the band past the last composite goes unlabelled here: the names run into it
+    layers[:0] = gap_layers(p, _last(df), "", PEERS_HEIGHT)
     title = p.peers.title if p.peers is not None else "peers"
-    return _sized(alt.layer(*layers), height=260).properties(title=_title(
+    shaded = "; shaded: no composite" if _last(df) is not None and _last(df) < p.years[1] \
+        else ""
+    return _sized(alt.layer(*layers), height=PEERS_HEIGHT).properties(title=_title(
         f"{p.name} among its peers: {title.lower()}",
         f"Composite evenness of each of the {df['iso3'].nunique()} states over time; grey: "
-        "the peers (the most and least even labelled)"))
+        f"the peers (the most and least even of the last year named){shaded}"))
 
 
-def power_scatter(p: Profile) -> alt.TopLevelMixin | None:
-    """Position against reach for the peers in the latest year, coloured by the power gap."""
+def label_layers(lab: pd.DataFrame, text: str, focal_size: float, size: float,
+                 tooltip: list) -> list[alt.Chart]:
+    """Text layers of placed labels (``lx, ly`` in pixels, ``kind``): the focal state in bold
+    red, the others in grey."""
+    out = []
+    for focal in (False, True):
+        d = lab[(lab["kind"] == "focal") == focal]
+        if d.empty:
+            continue
+        out.append(alt.Chart(d).mark_text(
+            align="left", baseline="middle", fontSize=focal_size if focal else size,
+            fontWeight="bold" if focal else "normal",
+            color="#c8102e" if focal else "#5f6b76").encode(
+            x=alt.X("lx:Q", scale=None, title=None), y=alt.Y("ly:Q", scale=None, title=None),
+            text=f"{text}:N", tooltip=tooltip))
+    return out
+
+
+def scatter_domain(df: pd.DataFrame) -> tuple[float, float]:
+    """Upper ends of the scatter's axes (both start at 0; the scores are 0-100): position
+    up to the next of 5, 10, 20, 50, 100 above its largest value, reach to the next ten."""
+    pos = float(np.nanmax(df["position"])) if df["position"].notna().any() else 100.0
+    reach = float(np.nanmax(df["reach"])) if df["reach"].notna().any() else 100.0
+    x_top = next((v for v in (5.0, 10.0, 20.0, 50.0) if v >= pos * 1.15), 100.0)
+    y_top = min(100.0, float(np.ceil(reach * 1.1 / 10) * 10) or 10.0)
+    return x_top, y_top
+
+
+def scatter_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """The states the scatter names: the focal state, then the peers at the extremes (the
+    largest position, the largest reach, the largest power gap either way), each once, placed
+    beside its point clear of the others. Columns of ``df`` plus ``kind, lx, ly`` (pixels)."""
+    picks: list[tuple[int, str]] = [(i, "focal") for i in df.index[df["focal"]]]
+    peers = df[~df["focal"]].dropna(subset=["position", "reach"])
+    if len(peers):
+        picks += [(peers["position"].idxmax(), "largest position"),
+                  (peers["reach"].idxmax(), "largest reach")]
+        gaps = peers.dropna(subset=["gap"])
+        if len(gaps):
+            picks += [(gaps["gap"].idxmax(), "reach above prediction"),
+                      (gaps["gap"].idxmin(), "reach below prediction")]
+    seen: dict[int, str] = {}
+    for i, kind in picks:
+        seen.setdefault(i, kind)
+    out = df.loc[list(seen)].assign(kind=list(seen.values()))
+    out["text"] = [n if k == "focal" else c for n, c, k in
+                   zip(out["name"], out["iso3"], out["kind"], strict=True)]
+    x_top, y_top = scatter_domain(df)
+    pts = [(labels.symlog_px(x, 0, x_top, SCATTER_WIDTH),
+            labels.linear_px(y, 0, y_top, SCATTER_HEIGHT, reverse=True),
+            8.5 if k == "focal" else 5.0)
+           for x, y, k in zip(out["position"], out["reach"], out["kind"], strict=True)]
+    fonts = [12.0 if k == "focal" else 10.0 for k in out["kind"]]
+    spots = labels.place_beside(pts, list(out["text"]), fonts, SCATTER_WIDTH, SCATTER_HEIGHT)
+    return out.assign(lx=[s[0] for s in spots], ly=[s[1] for s in spots])
+
+
+def power_scatter(p: Profile, year: int | None = None) -> alt.TopLevelMixin | None:
+    """Position against reach for the peers in :func:`power_year` of ``year`` (pass the
+    section's year), coloured by the power gap; labelled: the focal state and the extremes."""
     pp = p.peers_power
     if pp.empty:
         return None
-    year = power_year(p)
+    year = power_year(p, year)
     d = pp[pp["year"] == year]
+    if d.empty:
+        return None
     df = pd.DataFrame({"iso3": d["iso3"].astype(str),
                        "name": [state_name(x) for x in d["iso3"]],
                        "position": d["position"].astype(float), "reach": d["reach"].astype(float),
                        "gap": d["power_gap"].astype(float), "index": d["index"].astype(float),
                        "rank": d["rank"].astype(float),
-                       "focal": (d["iso3"] == p.iso3).to_numpy()})
+                       "focal": (d["iso3"] == p.iso3).to_numpy()}).reset_index(drop=True)
     lim = max(1.0, float(df["gap"].abs().max()))
+    x_top, y_top = scatter_domain(df)
     base = alt.Chart(df).encode(
         x=alt.X("position:Q", title="position (resources), 0-100, symmetric log scale",
-                scale=alt.Scale(type="symlog", constant=1),
-                axis=alt.Axis(values=[0, 1, 2, 5, 10, 20, 50, 100])),
-        y=alt.Y("reach:Q", title="reach (engagement), 0-100"))
+                scale=alt.Scale(type="symlog", constant=1, domain=[0, x_top], nice=False),
+                axis=alt.Axis(values=[v for v in (0, 1, 2, 5, 10, 20, 50, 100)
+                                      if v <= x_top])),
+        y=alt.Y("reach:Q", title="reach (engagement), 0-100",
+                scale=alt.Scale(domain=[0, y_top], nice=False)))
     pts = base.mark_circle(opacity=0.95, stroke=INK).encode(
         size=alt.condition("datum.focal", alt.value(220), alt.value(70)),
         strokeWidth=alt.condition("datum.focal", alt.value(2), alt.value(0.4)),
@@ -1015,25 +1193,28 @@ def power_scatter(p: Profile) -> alt.TopLevelMixin | None:
         tooltip=["name:N", alt.Tooltip("position:Q", format=".1f"),
                  alt.Tooltip("reach:Q", format=".1f"), alt.Tooltip("gap:Q", format="+.1f"),
                  alt.Tooltip("index:Q", format=".1f"), alt.Tooltip("rank:Q", format=".0f")])
-    labels = base.mark_text(align="left", dx=7, dy=-5, fontSize=10, color=MUTED).encode(
-        text="iso3:N").transform_filter("!datum.focal")
-    me = base.mark_text(align="left", dx=9, dy=-7, fontSize=12, fontWeight="bold",
-                        color="#c8102e").encode(text="name:N").transform_filter("datum.focal")
-    return (pts + labels + me).properties(width=WIDTH - 90, height=300, title=_title(
+    text = label_layers(scatter_labels(df), "text", 12, 10, ["name:N", "kind:N"])
+    return alt.layer(pts, *text).properties(
+        width=SCATTER_WIDTH, height=SCATTER_HEIGHT, title=_title(
         f"Resources and reach of the peers, {year}",
         "Middle-power index pillars; colour: the power gap, reach above (blue) or below "
-        "(red) what position predicts across all states"))
+        f"(red) what position predicts across all states; named: {p.name} and the peers with "
+        "the largest position, the largest reach and the largest gap either way"))
 
 
-def power_year(p: Profile) -> int:
-    """The year the peers are compared in: the latest in which the focal state has every
-    component of the index it ever has (components stop with their sources), else the latest
-    year with an index."""
+def power_year(p: Profile, year: int | None = None) -> int:
+    """The year the peers are compared in: ``year`` (the section's year, that of the peers'
+    composite table) when the peers have an index in it; otherwise the latest year in which
+    the focal state has every component of the index it ever has (components stop with their
+    sources), else the latest year with an index."""
+    pp = p.peers_power
+    if year is not None and len(pp) and (pp["year"] == year).any():
+        return int(year)
     pw = p.power
     if len(pw) and "n_components" in pw:
         full = pw[pw["n_components"] == pw["n_components"].max()]
         return int(full["year"].max())
-    return int(p.peers_power["year"].max())
+    return int(pp["year"].max())
 
 
 def power_over_time(p: Profile) -> alt.TopLevelMixin | None:
@@ -1052,7 +1233,7 @@ def power_over_time(p: Profile) -> alt.TopLevelMixin | None:
             domain=["index", "position", "reach"], range=[[1, 0], [4, 2], [1, 1]])),
         tooltip=["series:N", alt.Tooltip("year:Q", format="d"),
                  alt.Tooltip("value:Q", format=".1f")])
-    left = alt.layer(*gap_layers(p, _last(long), "no index"), left).properties(
+    left = alt.layer(*gap_layers(p, _last(long), "no index", 190, 290), left).properties(
         width=290, height=190, title=_panel("Index and pillars"))
     r = pd.DataFrame({"year": pw["year"].astype(int), "rank": pw["rank"].astype(float),
                       "n_components": pw["n_components"].astype(float)})
@@ -1068,7 +1249,7 @@ def power_over_time(p: Profile) -> alt.TopLevelMixin | None:
         x=_x_years(p, None), y=alt.Y("rank:Q", title="rank among all states", scale=y_scale),
         tooltip=[alt.Tooltip("year:Q", format="d"), alt.Tooltip("rank:Q", format=".0f"),
                  alt.Tooltip("n_components:Q", title="components", format=".0f")]))
-    right = alt.layer(*gap_layers(p, _last(r), "no index"), *layers).properties(
+    right = alt.layer(*gap_layers(p, _last(r), "no index", 190, 290), *layers).properties(
         width=290, height=190,
         title=_panel("Rank (band: 5th-95th percentile over random weights)"))
     return alt.hconcat(left, right, spacing=28).properties(title=_title(

@@ -915,6 +915,7 @@ def peers_section(p: Profile) -> Section:
                 f"the composite balance of the {title.lower()}"),
     ]
     comp = _composite(p)
+    section_year = int(comp["year"].max()) if len(comp) else None
     if len(pb) and len(comp):
         year = int(comp["year"].max())
         y = pb[(pb["year"] == year) & pb["evenness"].notna()].sort_values("evenness",
@@ -930,8 +931,9 @@ def peers_section(p: Profile) -> Section:
         blocks.append(Table("peers", ["#", "State", "Evenness", "Largest pole", "its share"],
                             rows, [True, False, True, False, True], [0.5, 3.0, 1.0, 2.0, 1.0],
                             highlight=focal))
-    year = charts.power_year(p) if len(pp) else None
-    blocks.append(_figure("power-scatter", charts.power_scatter(p),
+    # the scatter compares the peers in the section's year (that of the table above)
+    year = charts.power_year(p, section_year) if len(pp) else None
+    blocks.append(_figure("power-scatter", charts.power_scatter(p, section_year),
                           caption(p, SOURCES["power"], pd.Series([year]) if year else None,
                                   "Year", shaded=False),
                           "the middle-power index"))
@@ -945,12 +947,15 @@ def peers_section(p: Profile) -> Section:
         stops = [f"{COMPONENT_LABELS.get(c, c)} {int(y)}" for c, y in ends.items()
                  if int(y) < p.years[1]]
         if stops:
+            gone = [COMPONENT_LABELS.get(c, c) for c, y in ends.items()
+                    if year is not None and int(y) < year]
+            then = (f", when {p.name}'s index rests on its other components (without "
+                    f"{_list(gone)})" if gone else "")
             blocks.append(Paragraph(
                 f"The index components of {p.name} end with their sources: {_list(stops)}. "
                 "After each of those years the index rests on fewer components, so a jump "
-                "there is a change of data, not of power. The peers are compared in "
-                f"{year}, the latest year in which {p.name} has every component it ever has.",
-                "text"))
+                f"there is a change of data, not of power. The peers are compared in {year}"
+                f"{then}.", "text"))
     blocks.append(Paragraph(
         "The middle-power index, after the logic of the Lowy Institute's Asia Power Index: "
         "position (share of world GDP and population, military expenditure, CINC) and reach "
