@@ -118,8 +118,9 @@ _BALANCE_METHOD = ("Pielou evenness J = H / ln n of the channel's shares over th
                    "(USA, EU, China, Russia), renormalised over the poles (Pielou 1966); "
                    "multivector.measures.balance")
 _POWER_METHOD = ("open middle-power index after the Lowy Institute Asia Power Index "
-                 "methodology (2023): components scaled 0-100 by the year's maximum, equal "
-                 "weights, pillars 50/50; multivector.measures.power")
+                 "methodology (2018 weights): components scaled 0-100 by the year's maximum "
+                 "(counts on log(1 + n)), position 55% and reach 45%, one component set per "
+                 "ranking; multivector.measures.power")
 _POWER_SOURCES = ("wdi", "cow_nmc", "owid_military", "dots", "cow_igo", "atop", *UNGA_SOURCES)
 
 

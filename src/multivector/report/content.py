@@ -941,37 +941,34 @@ def peers_section(p: Profile) -> Section:
     blocks.append(_figure("power", charts.power_over_time(p),
                           caption(p, SOURCES["power"], pw["year"] if len(pw) else None),
                           f"{p.name}'s middle-power index"))
-    pc = p.power_components
-    if len(pc):
-        ends = pc[pc["value"].notna()].groupby("component")["year"].max().sort_values()
-        stops = [f"{COMPONENT_LABELS.get(c, c)} {int(y)}" for c, y in ends.items()
-                 if int(y) < p.years[1]]
-        if stops:
-            gone = [COMPONENT_LABELS.get(c, c) for c, y in ends.items()
-                    if year is not None and int(y) < year]
-            then = (f", when {p.name}'s index rests on its other components (without "
-                    f"{_list(gone)})" if gone else "")
-            blocks.append(Paragraph(
-                f"The index components of {p.name} end with their sources: {_list(stops)}. "
-                "After each of those years the index rests on fewer components, so a jump "
-                f"there is a change of data, not of power. The peers are compared in {year}"
-                f"{then}.", "text"))
+    sets = (set(p.power["components"].dropna()) if len(p.power) and "components" in p.power
+            else set())
+    cset = str(next(iter(sets))).split(",") if len(sets) == 1 else None
+    if cset:
+        blocks.append(Paragraph(
+            f"{p.name}'s index is computed on the same components in every year shown "
+            f"({_list([COMPONENT_LABELS.get(c, c) for c in cset])}), so a source that ends does "
+            "not move it; a year lacking one of them has no index rather than one on fewer "
+            "components.", "text"))
     blocks.append(Paragraph(
-        "The middle-power index, after the logic of the Lowy Institute's Asia Power Index: "
-        "position (share of world GDP and population, military expenditure, CINC) and reach "
-        "(full IGO memberships, states with an ATOP obligation, states for which the state is "
-        "at least 1% of their trade, states whose Cohen's kappa with it is at least 0.5), each "
-        "scaled 0-100 by the year's maximum, pillars the mean of their components, the index "
-        "their mean. The power gap is the residual of reach regressed on position across all "
-        "states of the year: positive when engagement exceeds what resources predict. Rank "
-        "bands: 5th-95th percentile over random weights.", "method"))
+        "The middle-power index, after the Lowy Institute's Asia Power Index (2018 weights): "
+        "position (55%: share of world GDP and military expenditure, weight 20 each; "
+        "population and CINC, 7.5 each) and reach (45%: share of world merchandise trade, "
+        "states for which the state is at least 1% of their trade, states with an ATOP "
+        "obligation, full IGO memberships; counts scored on log(1 + n)), each scaled 0-100 by "
+        "the year's maximum. One component set per ranking and per series: the components "
+        "available in every year of the longest unbroken run. The power gap is the residual "
+        "of reach regressed on position across the ranked states of the year: positive when "
+        "engagement exceeds what resources predict. Rank bands: 5th-95th percentile over "
+        "random weights.", "method"))
     return Section("peers", f"Peers and the middle-power index ({title.lower()})", blocks,
                    "Peers and power")
 
 
 COMPONENT_LABELS = {"gdp": "GDP", "population": "population", "milex": "military spending",
                     "cinc": "CINC", "igo": "IGO memberships", "allies": "allies",
-                    "trade_reach": "trade dependants", "vote_breadth": "UN voting partners"}
+                    "trade_reach": "trade dependants", "vote_breadth": "UN voting partners",
+                    "trade_share": "share of world trade"}
 
 
 def _get(obj: Any, key: str, default: Any = None) -> Any:
