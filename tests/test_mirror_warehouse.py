@@ -162,7 +162,7 @@ def test_unga_rollcalls_sessions_and_derivation(con):
 def test_session_from_date_reproduces_published_sessions(con):
     rc = con.execute("SELECT session, date FROM unga_rollcalls WHERE NOT session_derived AND "
                      "year BETWEEN 1990 AND 2019 AND date IS NOT NULL").df()
-    assert len(rc) > 2500
+    assert len(rc) > 2200  # Voeten's whole-resolution votes (2,232)
     derived = unga.session_from_date(rc["date"]).to_numpy()
     share = float(np.mean(derived == rc["session"].to_numpy()))
     assert share >= 0.995, share

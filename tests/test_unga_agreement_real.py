@@ -42,8 +42,9 @@ def _share_same(a: pd.Series, b: pd.Series) -> tuple[float, int]:
 def raw(built_warehouse):
     """The raw long release and package tables, read once (``built_warehouse`` skips without
     the mirror)."""
-    from conftest import MIRROR as mirror
+    from conftest import MIRROR
 
+    mirror = MIRROR
     long_src, pkg_src = get_source("unga_long"), get_source("unga_pkg")
     x = pyreadr.read_r(str(mirror / long_src.file("UNVotesPublished.RData").mirror_path))["x"]
     votes = pyreadr.read_r(str(mirror / pkg_src.file("un_votes.rda").mirror_path))["un_votes"]
