@@ -403,7 +403,7 @@ def _forms() -> unga.UngaForms:
         "date": [d(2015, 10, 1), d(2017, 10, 2)],
         "unres": pd.array(["R/70/1 (pkg)", "R/72/5"], dtype="string"),
         "important": pd.array([False, False], dtype="boolean"),
-        "amend": pd.array([False, True], dtype="boolean"),
+        "amend": pd.array([True, False], dtype="boolean"),
         "para": pd.array([False, False], dtype="boolean"),
         "short": pd.array(["short 20", "short 30"], dtype="string"),
         "descr": pd.array(["descr 20", "descr 30"], dtype="string"),
@@ -483,7 +483,9 @@ def test_combine_rollcalls():
     # titles and the amendment flag come from the package only
     assert rc.loc[30, "short"] == "short 30" and rc.loc[30, "descr"] == "descr 30"
     assert rc.loc[20, "short"] == "short 20"
-    assert bool(rc.loc[30, "amend"]) is True
+    # (a long-release roll call stays in Voeten's set whatever the package flags)
+    assert bool(rc.loc[20, "amend"]) is True and bool(rc.loc[30, "amend"]) is False
+    assert pd.isna(rc.loc[40, "amend"])
     assert pd.isna(rc.loc[40, "short"]) and pd.isna(rc.loc[10, "short"])
 
 
@@ -502,6 +504,47 @@ def test_combine_renumbers_within_the_wide_table():
     assert rc.loc[40, "date"] == dt.date(2023, 9, 4)
     v = votes.set_index(["rcid", "iso3"])["vote"]
     assert v[(100040, "USA")] == 2 and v[(40, "USA")] == 1
+
+
+def test_reconcile_keeps_voetens_set_and_lists_the_rest():
+    """Roll calls only the package (or the wide table) carries in the long release's sessions,
+    and later paragraph or amendment votes, are left out of both tables and listed."""
+    forms = _forms()
+    d = dt.date
+    extra = pd.DataFrame({
+        "rcid": pd.array([25, 26, 35, 36], dtype="int32"),
+        "session": pd.array([70, 70, 72, 72], dtype="int16"),
+        "date": [d(2015, 10, 1), d(2015, 10, 2), d(2017, 10, 2), d(2017, 10, 3)],
+        "unres": pd.array(["R/70/1", "R/70/2", "R/72/5", "R/72/6"], dtype="string"),
+        "important": pd.array([False] * 4, dtype="boolean"),
+        "amend": pd.array([False, False, False, True], dtype="boolean"),
+        "para": pd.array([False, True, True, pd.NA], dtype="boolean"),
+        "short": pd.array([pd.NA] * 4, dtype="string"),
+        "descr": pd.array([pd.NA] * 4, dtype="string"),
+        **_issues(4),
+    })
+    forms.pkg_rollcalls = pd.concat([forms.pkg_rollcalls, extra], ignore_index=True)
+    forms.pkg_votes = pd.concat([forms.pkg_votes, pd.DataFrame({
+        "rcid": pd.array([25, 26, 35, 36], dtype="int32"), "iso3": ["USA"] * 4,
+        "vote": pd.array([1, 3, 3, 2], dtype="int8"), "country": ["United States"] * 4})],
+        ignore_index=True)
+    # the wide table carries 35 too (with an absence the package drops)
+    forms.wide_rollcalls = pd.concat([forms.wide_rollcalls, pd.DataFrame({
+        "rcid": pd.array([35], dtype="int32"), "date": [d(2017, 10, 2)], **_issues(1),
+        "row": [7]})], ignore_index=True)
+    forms.wide_votes = pd.concat([forms.wide_votes, pd.DataFrame(
+        [(35, 7, "GBR", 8)], columns=["rcid", "row", "iso3", "vote"])], ignore_index=True)
+    t = unga.reconcile(forms)
+    assert t.rollcalls["rcid"].tolist() == [10, 20, 30, 40, 50, 100010]
+    assert not t.votes["rcid"].isin([25, 26, 35, 36]).any()
+    assert list(t.excluded.columns) == unga.EXCLUDED_COLUMNS
+    assert t.excluded.set_index("rcid")["reason"].to_dict() == {
+        25: "not in the long release", 26: "paragraph", 35: "paragraph", 36: "amendment"}
+    assert (t.excluded["form"] == "pkg").all()
+    # combine() is reconcile() without the list
+    rc, votes = unga.combine(forms)
+    pd.testing.assert_frame_equal(rc, t.rollcalls)
+    pd.testing.assert_frame_equal(votes, t.votes)
 
 
 def test_form_agreement_counts_disagreements():

@@ -11,6 +11,9 @@ Tables
                     descr, important, amend, para, me, nu, di, hr, co, ec, form
 ``unga_votes``      rcid, iso3, vote (Voeten's codes: 1 yes, 2 abstain, 3 no, 8 absent,
                     9 not a member)
+``unga_rollcalls_excluded``  rcid, session, date, unres, form, reason: roll calls of a form
+                    outside Voeten's set of whole-resolution votes (paragraph and amendment
+                    votes, roll calls the long release does not carry), not in the two above
 ``unga_form_agreement``  how the three published forms agree where they overlap
 ``indicators``      code, iso3, kind, year, indicator, value, source (WDI; aggregates kept and
                     flagged, ``iso3`` missing for them)
@@ -351,9 +354,12 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                 {n: _by_name(files["unga_pkg"], f"{n}.rda")
                  for n in ("un_votes", "un_roll_calls", "un_roll_call_issues")},
                 _by_name(files["unga_wide"], "ungaVoting_003.csv"))
-            rollcalls, votes = unga.combine(forms)
+            tables = unga.reconcile(forms)
+            rollcalls = tables.rollcalls
             report.rows["unga_rollcalls"] = _write(con, "unga_rollcalls", rollcalls)
-            report.rows["unga_votes"] = _write(con, "unga_votes", votes)
+            report.rows["unga_votes"] = _write(con, "unga_votes", tables.votes)
+            report.rows["unga_rollcalls_excluded"] = _write(con, "unga_rollcalls_excluded",
+                                                            tables.excluded)
             report.rows["unga_form_agreement"] = _write(con, "unga_form_agreement",
                                                         unga.form_agreement(forms))
             rows_by_file = {

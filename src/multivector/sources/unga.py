@@ -25,7 +25,14 @@ Reconciliation (:func:`combine`), documented and tested:
 3. *Metadata*: date, session, resolution number and importance from long > pkg > wide; short
    titles, descriptions and the amendment and paragraph flags from the package; issue codes from
    long > pkg > wide.
-4. *Session* is Voeten's where a release carries it (to 2019). For later roll calls it is derived
+4. *Roll-call set* is Voeten's: resolutions voted as a whole, the set his agreement scores and
+   ideal points are computed on. The long release decides it for the sessions it covers
+   (1-70): a roll call only the package or the wide table carries there is left out (345 in
+   sessions 52-67: 301 votes on a separate paragraph, 14 on an amendment and 30 others, among
+   them copies of long-release roll calls under a second rcid). After it, the package's votes on
+   a paragraph or an amendment are left out (73 in sessions 71-72); the long release has none
+   from session 40 on. :func:`reconcile` lists every roll call left out, with the reason.
+5. *Session* is Voeten's where a release carries it (to 2019). For later roll calls it is derived
    from the date by :func:`session_from_date` (regular sessions open in September; a vote before
    the opening day belongs to the previous session's resumed part); ``session_derived`` flags
    them, and the rule is checked against the known sessions of 1946-2019 in the tests.
@@ -304,8 +311,43 @@ def _renumber_wide(forms: UngaForms) -> tuple[pd.DataFrame, pd.DataFrame]:
     return wr, wv
 
 
+EXCLUDED_COLUMNS = ["rcid", "session", "date", "unres", "form", "reason"]
+
+
+def outside_voeten(rollcalls: pd.DataFrame, long_ids: set, long_last_session: int) -> pd.Series:
+    """Why a combined roll call is not in Voeten's set of whole-resolution votes (else NA).
+
+    In the sessions the long release covers (to ``long_last_session``), its roll calls are the
+    set: another form's roll call there is ``paragraph``, ``amendment`` (by the package's
+    flags) or ``not in the long release``. After it, a roll call the package flags as a vote on
+    a ``paragraph`` or an ``amendment`` is left out; the rest stand.
+    """
+    para = rollcalls["para"].astype("boolean").fillna(False).astype(bool)
+    amend = rollcalls["amend"].astype("boolean").fillna(False).astype(bool)
+    in_long = rollcalls["rcid"].isin(long_ids)
+    covered = rollcalls["session"] <= long_last_session
+    reason = pd.Series(pd.NA, index=rollcalls.index, dtype="string")
+    flagged = ~in_long & (para | amend)
+    reason[flagged & para] = "paragraph"
+    reason[flagged & ~para] = "amendment"
+    reason[~in_long & covered & ~flagged] = "not in the long release"
+    return reason
+
+
+@dataclass
+class UngaTables:
+    """The reconciled tables: Voeten's roll calls and their votes, and the roll calls left out."""
+
+    rollcalls: pd.DataFrame
+    votes: pd.DataFrame
+    excluded: pd.DataFrame
+
+
 def combine(forms: UngaForms) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Reconcile the three forms into one roll-call table and one vote table.
+
+    The roll calls are Voeten's set (rule 4 of the module docstring); :func:`reconcile` also
+    returns those left out.
 
     Returns
     -------
@@ -314,6 +356,20 @@ def combine(forms: UngaForms) -> tuple[pd.DataFrame, pd.DataFrame]:
         important, amend, para, me, nu, di, hr, co, ec, form``.
     votes : pandas.DataFrame
         ``rcid, iso3, vote`` with Voeten's codes 1/2/3/8/9.
+    """
+    t = reconcile(forms)
+    return t.rollcalls, t.votes
+
+
+def reconcile(forms: UngaForms) -> UngaTables:
+    """:func:`combine`, with the roll calls left out of Voeten's set.
+
+    Returns
+    -------
+    UngaTables
+        ``rollcalls`` and ``votes`` as :func:`combine`; ``excluded``: ``rcid, session, date,
+        unres, form, reason`` for every roll call of a form that is not in Voeten's set (their
+        votes are not stored).
     """
     lr, pr = forms.long_rollcalls, forms.pkg_rollcalls
     wr, wv = _renumber_wide(forms)
@@ -347,7 +403,13 @@ def combine(forms: UngaForms) -> tuple[pd.DataFrame, pd.DataFrame]:
     v_wide = wv.loc[~wv["rcid"].isin(long_ids | pkg_ids), ["rcid", "iso3", "vote"]]
     votes = pd.concat([v_long, v_pkg, wide_pkg, v_wide], ignore_index=True)
     votes["vote"] = votes["vote"].astype("int8")
-    return rc, votes.sort_values(["rcid", "iso3"], kind="stable").reset_index(drop=True)
+    reason = outside_voeten(rc, long_ids, int(lr["session"].max()))
+    out = reason.notna().to_numpy()
+    excluded = rc.loc[out, EXCLUDED_COLUMNS[:-1]].assign(reason=reason[out]).reset_index(drop=True)
+    rc = rc.loc[~out].reset_index(drop=True)
+    votes = votes[votes["rcid"].isin(rc["rcid"])]
+    return UngaTables(rc, votes.sort_values(["rcid", "iso3"], kind="stable")
+                      .reset_index(drop=True), excluded)
 
 
 def form_agreement(forms: UngaForms) -> pd.DataFrame:
