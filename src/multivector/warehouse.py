@@ -67,7 +67,7 @@ import duckdb
 import pandas as pd
 
 from multivector import __version__, idealpoint_store, paths, poles, states
-from multivector.errors import WarehouseMissingError
+from multivector.errors import WarehouseMissingError, WarehouseUnusableError
 from multivector.progress import Steps
 from multivector.sources import alliances, cow, dots, igo, owid, unga, wdi
 from multivector.sources.fetch import fetch
@@ -489,12 +489,51 @@ def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         raise WarehouseMissingError(
             f"no warehouse at {target}; build it with `multivector ingest` "
             "(set MULTIVECTOR_MIRROR to read a local data mirror)")
-    con = duckdb.connect(str(target), read_only=True)
-    con.execute("SET enable_progress_bar = false")  # commands show their own progress
+    con = open_checked(target)
     try:
         yield con
     finally:
         con.close()
+
+
+def open_checked(target: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse at ``target``, checked to be one this version
+    reads (its ``meta`` table names :data:`SCHEMA_VERSION`).
+
+    Raises
+    ------
+    WarehouseUnusableError
+        The file is corrupt, empty, locked by a writer, or of another schema version; the
+        message says to rebuild it with ``multivector ingest``.
+    """
+    rebuild = "rebuild it with `multivector ingest`"
+    if target.stat().st_size == 0:
+        raise WarehouseUnusableError(f"{target}: the warehouse file is empty; {rebuild}")
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as exc:
+        detail = str(exc).splitlines()[0]
+        if "lock" in detail.lower():
+            raise WarehouseUnusableError(
+                f"{target}: the warehouse is held by another process writing it; wait for it "
+                f"to finish (detail: {detail})") from None
+        raise WarehouseUnusableError(
+            f"{target}: not a readable warehouse (corrupt or not a DuckDB file); {rebuild} "
+            f"(detail: {detail})") from None
+    try:
+        con.execute("SET enable_progress_bar = false")  # commands show their own progress
+        found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.Error:
+        con.close()
+        raise WarehouseUnusableError(
+            f"{target}: not a multivector warehouse (no meta table); {rebuild}") from None
+    version = found[0][0] if found else None
+    if version != SCHEMA_VERSION:
+        con.close()
+        raise WarehouseUnusableError(
+            f"{target}: built by another multivector version (warehouse schema {version}, "
+            f"this version reads {SCHEMA_VERSION}); {rebuild}")
+    return con
 
 
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
