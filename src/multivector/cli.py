@@ -136,12 +136,12 @@ def data_pull(
 def data_status(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """Each source: files cached or mirrored, size, licence, citation."""
     from multivector import paths
-    from multivector.sources.fetch import is_available
+    from multivector.sources.fetch import availability
     from multivector.sources.registry import sources
 
     rows = []
     for s in sources().values():
-        have = sum(is_available(f) for f in s.files)
+        have = sum(availability(s.files))  # sha256 verified, cached by size and mtime
         rows.append({"source": s.name, "files": len(s.files), "available": have,
                      "state": "ready" if have == len(s.files) else (
                          "partial" if have else "missing"),
