@@ -214,10 +214,10 @@ def mineral_spec(mineral: str) -> MeasureSpec:
 def wdi_codes() -> tuple[str, ...]:
     """WDI indicator codes the registry pins (lower case, as published)."""
     from multivector.sources.registry import get_source
+    from multivector.sources.wdi import indicator_code
 
-    codes = {f.mirror_path.rsplit("/", 2)[-2] for f in get_source("wdi").files
-             if f.mirror_path.endswith("/data.csv")}
-    return tuple(sorted(c.lower() for c in codes))
+    return tuple(sorted({indicator_code(f.mirror_path) for f in get_source("wdi").files
+                         if f.mirror_path.endswith("/data.csv")}))
 
 
 def wdi_spec(code: str, title: str | None = None) -> MeasureSpec:

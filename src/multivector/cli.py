@@ -353,7 +353,7 @@ def idealpoints(
     """Dynamic ideal points of UNGA states (Bailey, Strezhnev & Voeten 2017 model).
 
     The default estimate is fitted when the warehouse is built; other settings are fitted
-    on first use (about 15 s for 1946-2024) and cached in the warehouse.
+    on first use (about 15 s for 1946-2024) and cached beside the warehouse.
     """
     from multivector import idealpoint_store, paths, states, warehouse
 
@@ -368,8 +368,7 @@ def idealpoints(
         raise MultivectorError(str(exc)) from None
     iso3s = [states.validate_iso3(c) for c in country] if country else None
     y0, y1 = parse_years(years)
-    with warehouse.connect() as con:
-        frame = idealpoint_store.load(con, key, iso3s)
+    frame = idealpoint_store.read(paths.warehouse_path(), key, iso3s)  # cached beside it
     frame = frame[(frame["year"] >= y0) & (frame["year"] <= y1)]
     emit(frame[["iso3", "session", "year", "theta", "lo", "hi"]].reset_index(drop=True), fmt,
          out, title="UNGA ideal points")
