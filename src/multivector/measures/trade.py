@@ -87,7 +87,7 @@ def partner_flows(trade: TradeInput, focal: list[str] | None = None,
     cols = [ColumnExpression(c) for c in ("reporter", "partner", "year", "flow", "value_usd_m")]
     rel = rel.select(*cols, own.alias("is_own"), mir.alias("is_mir"))
     sql = f"""
-    WITH t AS (SELECT * FROM trade), own AS (
+    WITH t AS (SELECT * FROM _trade_input), own AS (
         SELECT reporter AS iso3, partner, year, flow, sum(value_usd_m) AS reported_usd_m
         FROM t WHERE is_own GROUP BY ALL
     ), mir AS (
@@ -112,7 +112,8 @@ def partner_flows(trade: TradeInput, focal: list[str] | None = None,
                 THEN 'discrepant' ELSE '' END AS flag
     FROM j WHERE coalesce(reported_usd_m, mirror_usd_m) IS NOT NULL
     """
-    out = rel.query("trade", sql).df()
+    # a name no warehouse table has: a relation queried under a table's name can bind to it
+    out = rel.query("_trade_input", sql).df()
     return out[FLOW_COLUMNS].sort_values(["iso3", "flow", "year", "partner"],
                                          ignore_index=True)
 
@@ -141,9 +142,9 @@ def trade_totals(trade: TradeInput, flows: pd.DataFrame) -> pd.DataFrame:
     """
     rel = _relation(trade).filter((ColumnExpression("partner_label") == ConstantExpression("World"))
                                   & is_in("reporter_kind", PARTNER_KINDS))
-    world = rel.query("trade", "SELECT reporter AS iso3, CAST(year AS INTEGER) AS year, flow, "
-                               "sum(value_usd_m) AS world_usd_m FROM trade WHERE reporter IS "
-                               "NOT NULL GROUP BY ALL").df()
+    world = rel.query("_trade_input", "SELECT reporter AS iso3, CAST(year AS INTEGER) AS year, "
+                      "flow, sum(value_usd_m) AS world_usd_m FROM _trade_input WHERE reporter "
+                      "IS NOT NULL GROUP BY ALL").df()
     sums = (flows.assign(filled=flows["value_usd_m"].where(flows["flag"] == "mirror", 0.0))
             .groupby(["iso3", "year", "flow"], as_index=False)
             .agg(partners_usd_m=("value_usd_m", "sum"), filled_usd_m=("filled", "sum")))
