@@ -399,3 +399,26 @@ def test_error_lines_are_not_wrapped_off_a_terminal(sandbox, monkeypatch):
     assert res.returncode == 1
     assert res.stderr == (f"error: {deep}: the warehouse file is empty; rebuild it with "
                           "`multivector ingest`\n")
+
+
+@pytest.fixture
+def disk_full_during_download(sandbox, monkeypatch) -> FileEntry:
+    import pooch
+
+    def retrieve(**kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pooch, "retrieve", retrieve)
+    return FileEntry("github/x/y/abc/data/f.csv", "https://example.invalid/f.csv", "0" * 64,
+                     10, "CC0")
+
+
+def test_disk_full_during_download_is_a_message(disk_full_during_download, sandbox):
+    entry = disk_full_during_download
+    before = _tree(sandbox)
+    with pytest.raises(SourceError) as exc:
+        fetch_mod.fetch(entry)
+    folder = sandbox / "home" / "sources" / "github/x/y/abc/data"
+    assert str(exc.value) == (f"github/x/y/abc/data/f.csv: could not write the download into "
+                              f"{folder}: [Errno 28] No space left on device; nothing was cached")
+    assert _tree(sandbox) == before

@@ -97,6 +97,10 @@ def _from_network(entry: FileEntry) -> Path:
             f"{entry.mirror_path}: download from {entry.download_url} failed: {exc}; nothing "
             "was cached. Set MULTIVECTOR_MIRROR to read a local mirror instead."
         ) from exc
+    except OSError as exc:  # a full disk, a read-only cache; pooch removed its partial file
+        raise SourceError(
+            f"{entry.mirror_path}: could not write the download into {target.parent}: "
+            f"{exc}; nothing was cached") from exc
     return Path(fetched)
 
 
