@@ -147,10 +147,12 @@ def _write_cache(cache: Path, built_at: str | None, settings: IdealPointSettings
                  model: DynamicIdealPoints) -> None:
     """Write an estimate to its own file, aside first, then renamed into place."""
     from multivector.errors import BuildError
+    from multivector.warehouse import remove_stale_builds
 
     tmp = cache.with_name(f".{cache.name}.writing-{os.getpid()}")
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_builds(cache, tag="writing")  # left by a writer killed outright
         tmp.unlink(missing_ok=True)
         with contextlib.closing(duckdb.connect(str(tmp))) as con:
             store(con, settings, model)

@@ -60,6 +60,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import glob
 import logging
 import os
 import re
@@ -330,15 +331,15 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_builds(target: Path) -> list[Path]:
+def remove_stale_builds(target: Path, tag: str = "building") -> list[Path]:
     """Remove the partial files of builds of ``target`` whose process is gone.
 
-    A build writes ``.<name>.building-<pid>`` (and its ``.wal``) beside the target; a build
+    A build writes ``.<name>.<tag>-<pid>`` (and its ``.wal``) beside the target; a build
     killed by SIGKILL or a power cut leaves them behind. Files of a live process are kept.
     """
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.building-(\d+)(\.wal)?")
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.{re.escape(tag)}-(\d+)(\.wal)?")
     removed = []
-    for p in target.parent.glob(f".{target.name}.building-*"):
+    for p in target.parent.glob(f".{glob.escape(target.name)}.{tag}-*"):
         m = pattern.fullmatch(p.name)
         if m is None or int(m.group(1)) == os.getpid() or _pid_alive(int(m.group(1))):
             continue
