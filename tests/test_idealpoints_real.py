@@ -82,23 +82,29 @@ def test_alignment_by_idealpoint_distance(warehouse_env):
 
 def test_other_settings_are_fitted_once_and_cached(built_warehouse, tmp_path, monkeypatch,
                                                    mirror):
+    """Cached in a file beside the warehouse (one per settings key), never in the warehouse."""
+    import hashlib
     import shutil
 
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(built_warehouse, copy)
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
     monkeypatch.setenv("MULTIVECTOR_WAREHOUSE", str(copy))
     args = ["idealpoints", "--mode", "binary", "--fit-sessions", "70-78", "--years",
             "2015-2024", "--format", "csv"]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
-    with duckdb.connect(str(copy), read_only=True) as con:
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+    (cache,) = (tmp_path / "warehouse.duckdb.idealpoints").iterdir()
+    with duckdb.connect(str(cache), read_only=True) as con:
         fits = con.execute("SELECT key, settings, built_at FROM idealpoint_fits").df()
-    assert len(fits) == 2 and '"mode": "binary"' in fits.loc[fits.key != "default",
-                                                             "settings"].item()
+    assert len(fits) == 1 and '"mode": "binary"' in fits["settings"].item()
+    assert cache.name == f"{fits['key'].item()}.duckdb"
     second = runner.invoke(app, args)
     assert second.stdout == first.stdout
-    with duckdb.connect(str(copy), read_only=True) as con:
+    with duckdb.connect(str(cache), read_only=True) as con:
         again = con.execute("SELECT key, built_at FROM idealpoint_fits").df()
     assert again.set_index("key")["built_at"].equals(fits.set_index("key")["built_at"])
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
     df = pd.read_csv(io.StringIO(first.stdout))
     assert df["year"].between(2015, 2023).all() and len(df) > 150 * 8

@@ -37,6 +37,7 @@ import pandas as pd
 from multivector.errors import MultivectorError
 
 POLE_SET = "core"
+GDP_INDICATOR = "ny.gdp.mktp.cd"  # the power index's economic size (WDI)
 CHANNEL_NAMES = ("unga", "exports", "imports", "security", "igo", "formats")
 UNGA_SOURCES = ("unga_long", "unga_pkg", "unga_wide")
 TRADE_SOURCES = ("dots", "cow_trade")
@@ -215,10 +216,10 @@ def mineral_spec(mineral: str) -> MeasureSpec:
 def wdi_codes() -> tuple[str, ...]:
     """WDI indicator codes the registry pins (lower case, as published)."""
     from multivector.sources.registry import get_source
+    from multivector.sources.wdi import indicator_code
 
-    codes = {f.mirror_path.rsplit("/", 2)[-2] for f in get_source("wdi").files
-             if f.mirror_path.endswith("/data.csv")}
-    return tuple(sorted(c.lower() for c in codes))
+    return tuple(sorted({indicator_code(f.mirror_path) for f in get_source("wdi").files
+                         if f.mirror_path.endswith("/data.csv")}))
 
 
 def wdi_spec(code: str, title: str | None = None) -> MeasureSpec:
@@ -307,7 +308,7 @@ def _power(md: MeasureData, year: int) -> pd.DataFrame:
 
     cols = ("position", "reach", "index", "rank", "power_gap", "n_components")
     position = (md.count("cow_nmc", "year = ?", [year])
-                + md.count("indicators", "year = ? AND indicator = 'ny.gdp.mktp.cd'", [year]))
+                + md.count("indicators", "year = ? AND indicator = ?", [year, GDP_INDICATOR]))
     reach = (md.count("unga_rollcalls", "session = ?", [year - 1945])
              + md.count("trade", "year = ?", [year]))
     if not position or not reach:  # power_components fails on a year without any input
@@ -353,7 +354,7 @@ def _idealpoints(md: MeasureData, year: int) -> pd.DataFrame:
     if not md.has_table("idealpoints"):
         return _empty("value")
     return md.con.execute("SELECT iso3, year, theta AS value, lo, hi FROM idealpoints WHERE "
-                          "key = 'default' AND year = ?", [year]).df()
+                          "key = ? AND year = ?", ["default", year]).df()
 
 
 def _wdi(md: MeasureData, year: int) -> pd.DataFrame:
@@ -361,12 +362,17 @@ def _wdi(md: MeasureData, year: int) -> pd.DataFrame:
                           "AND kind = 'state' AND value IS NOT NULL", [year]).df()
 
 
-def _span_sql(table: str, expr: str = "year", where: str = "TRUE"):
+def _span_sql(table: str, expr: str = "year", where: str = "TRUE", params: tuple = ()):
+    """First and last ``expr`` of ``table``'s rows matching ``where``.
+
+    ``table``, ``expr`` and ``where`` are fixed text of this module (never a user's value);
+    every value goes in ``params``, bound to the ``?`` of ``where``.
+    """
     def span(md: MeasureData) -> tuple[int, int] | None:
         if not md.has_table(table):
             return None
         lo, hi = md.con.execute(f"SELECT min({expr}), max({expr}) FROM {table} "
-                                f"WHERE {where}").fetchall()[0]
+                                f"WHERE {where}", list(params)).fetchall()[0]
         return None if lo is None else (int(lo), int(hi))
     return span
 
@@ -392,7 +398,7 @@ def _channel_span(md: MeasureData, channel: str) -> tuple[int, int] | None:
     if channel == "unga":
         return _unga_span(md)
     if channel == "security":
-        return _span_sql("alliances", where="source = 'atop'")(md)
+        return _span_sql("alliances", where="source = ?", params=("atop",))(md)
     if channel == "igo":
         return _span_sql("igo_dyads")(md)
     return None  # formats: years of the maintained table, not known without it
@@ -410,8 +416,8 @@ def _composite_span(md: MeasureData) -> tuple[int, int] | None:
 
 
 def _power_span(md: MeasureData) -> tuple[int, int] | None:
-    pos = _union(_span_sql("cow_nmc")(md), _span_sql("indicators", where="indicator = "
-                                                     "'ny.gdp.mktp.cd'")(md))
+    pos = _union(_span_sql("cow_nmc")(md), _span_sql("indicators", where="indicator = ?",
+                                                     params=(GDP_INDICATOR,))(md))
     reach = _union(_unga_span(md), _span_sql("trade")(md))
     if pos is None or reach is None or max(pos[0], reach[0]) > min(pos[1], reach[1]):
         return None
@@ -436,10 +442,10 @@ FRAMES: dict[str, Frame] = {
     "concentration.imports": Frame(_concentration("imports"), lambda md, s: _trade_span(md)),
     "minerals": Frame(_minerals, lambda md, s: _span_sql("minerals")(md)),
     "idealpoints": Frame(_idealpoints, lambda md, s: _span_sql(
-        "idealpoints", where="key = 'default'")(md)),
+        "idealpoints", where="key = ?", params=("default",))(md)),
     "wdi": Frame(_wdi, lambda md, s: _span_sql(
-        "indicators", where=f"indicator = '{dict(s.where)['indicator']}' AND "
-        "value IS NOT NULL")(md)),
+        "indicators", where="indicator = ? AND value IS NOT NULL",
+        params=(dict(s.where)["indicator"],))(md)),
 }
 
 

@@ -141,12 +141,12 @@ def data_pull(
 def data_status(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """Each source: files cached or mirrored, size, licence, citation."""
     from multivector import paths
-    from multivector.sources.fetch import is_available
+    from multivector.sources.fetch import availability
     from multivector.sources.registry import sources
 
     rows = []
     for s in sources().values():
-        have = sum(is_available(f) for f in s.files)
+        have = sum(availability(s.files))  # sha256 verified, cached by size and mtime
         rows.append({"source": s.name, "files": len(s.files), "available": have,
                      "state": "ready" if have == len(s.files) else (
                          "partial" if have else "missing"),
@@ -358,7 +358,7 @@ def idealpoints(
     """Dynamic ideal points of UNGA states (Bailey, Strezhnev & Voeten 2017 model).
 
     The default estimate is fitted when the warehouse is built; other settings are fitted
-    on first use (about 15 s for 1946-2024) and cached in the warehouse.
+    on first use (about 15 s for 1946-2024) and cached beside the warehouse.
     """
     from multivector import idealpoint_store, paths, states, warehouse
 
@@ -373,8 +373,7 @@ def idealpoints(
         raise MultivectorError(str(exc)) from None
     iso3s = [states.validate_iso3(c) for c in country] if country else None
     y0, y1 = parse_years(years)
-    with warehouse.connect() as con:
-        frame = idealpoint_store.load(con, key, iso3s)
+    frame = idealpoint_store.read(paths.warehouse_path(), key, iso3s)  # cached beside it
     frame = frame[(frame["year"] >= y0) & (frame["year"] <= y1)]
     emit(frame[["iso3", "session", "year", "theta", "lo", "hi"]].reset_index(drop=True), fmt,
          out, title="UNGA ideal points")

@@ -12,7 +12,9 @@ from multivector.errors import MultivectorError
 
 # a pipe or a file gets wide tables (rich would fold them to 80 columns)
 console = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
+# errors are never hard-wrapped when standard error is not a terminal (a log keeps each
+# message on one line, paths unsplit)
+err = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 
 def friendly(fn):

@@ -50,6 +50,16 @@ class DataTableError(ParseError):
     """
 
 
+class WarehouseUnusableError(MultivectorError):
+    """The file at the warehouse path cannot be read as this version's warehouse: corrupt,
+    empty, built by another schema version, or held by a process writing it."""
+
+
+class BuildError(MultivectorError):
+    """A build or write stopped for a reason outside the data (disk full, no permission, a
+    signal); the previous warehouse is left as it was."""
+
+
 class UnknownCountryError(MultivectorError):
     """A country code or name that multivector cannot resolve."""
 

@@ -1,8 +1,13 @@
 """Ideal-point estimates cached in the warehouse, keyed by the estimator's settings.
 
 The default estimate (ordinal, title bridging, random-walk scale 0.1, Laplace intervals, all
-sessions) is fitted when the warehouse is built; other settings are fitted on first request
-and stored beside it, so a later request with the same settings reads them back.
+sessions) is fitted when the warehouse is built and stored in it. Other settings are fitted on
+first request and stored *beside* the warehouse, never in it: one DuckDB file per settings key
+in ``<warehouse>.idealpoints/`` (or, where the warehouse's folder is read-only, under
+``MULTIVECTOR_HOME/idealpoints/``), written aside and renamed into place, so a reader never
+sees a partial estimate and a reader holding the warehouse open never blocks the writer. Each
+file records the ``built_at`` of the warehouse it was fitted on; after a rebuild it is fitted
+again.
 
 Tables: ``idealpoint_fits`` (key, settings, n_votes, n_cells, n_items, n_iter, converged,
 objective, seconds, built_at), ``idealpoints`` (key, iso3, session, year, theta, se, lo, hi)
@@ -11,9 +16,11 @@ and ``idealpoint_items`` (key, rcid, session, discrimination, cut1, cut2, bridge
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -100,18 +107,100 @@ def has(con: duckdb.DuckDBPyConnection, settings: IdealPointSettings) -> bool:
                             [settings.key]).fetchall()[0][0])
 
 
+def _open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    from multivector import warehouse
+
+    return warehouse.open_checked(Path(path))
+
+
+def cache_file(path: Path, key: str) -> Path:
+    """Where the estimate ``key`` of the warehouse at ``path`` is cached (see the module)."""
+    from multivector import paths
+
+    path = Path(path)
+    beside = path.parent / f"{path.name}.idealpoints"
+    if os.access(beside if beside.is_dir() else path.parent, os.W_OK):
+        return beside / f"{key}.duckdb"
+    tag = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    return paths.home() / "idealpoints" / tag / f"{key}.duckdb"
+
+
+def _built_at(con: duckdb.DuckDBPyConnection) -> str | None:
+    try:
+        got = con.execute("SELECT value FROM meta WHERE key = ?", ["built_at"]).fetchall()
+    except duckdb.Error:
+        return None
+    return got[0][0] if got else None
+
+
+def _cached_is_current(cache: Path, built_at: str | None, settings: IdealPointSettings) -> bool:
+    if not cache.is_file():
+        return False
+    try:
+        with duckdb.connect(str(cache), read_only=True) as con:
+            return _built_at(con) == built_at and has(con, settings)
+    except duckdb.Error:  # a damaged cache file is fitted again
+        return False
+
+
+def _write_cache(cache: Path, built_at: str | None, settings: IdealPointSettings,
+                 model: DynamicIdealPoints) -> None:
+    """Write an estimate to its own file, aside first, then renamed into place."""
+    from multivector.errors import BuildError
+    from multivector.warehouse import remove_stale_builds
+
+    tmp = cache.with_name(f".{cache.name}.writing-{os.getpid()}")
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_builds(cache, tag="writing")  # left by a writer killed outright
+        tmp.unlink(missing_ok=True)
+        with contextlib.closing(duckdb.connect(str(tmp))) as con:
+            store(con, settings, model)
+            meta = pd.DataFrame([("built_at", built_at)], columns=["key", "value"])
+            con.register("_frame", meta)
+            con.execute("CREATE TABLE meta AS SELECT * FROM _frame")
+            con.unregister("_frame")
+            con.execute("CHECKPOINT")
+        os.replace(tmp, cache)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        if isinstance(exc, OSError | duckdb.IOException):
+            raise BuildError(f"could not store the ideal-point estimate at {cache}: "
+                             f"{str(exc).splitlines()[0]}; nothing was changed") from None
+        raise
+
+
 def ensure(path: Path, settings: IdealPointSettings, refit: bool = False,
            device: str = "cpu") -> str:
-    """Make sure the warehouse at ``path`` holds an estimate for ``settings``; its key."""
-    with duckdb.connect(str(path), read_only=True) as con:
-        present = has(con, settings)
-    if present and not refit:
-        return settings.key
-    with duckdb.connect(str(path), read_only=True) as con:
+    """Make sure an estimate for ``settings`` exists for the warehouse at ``path``; its key.
+
+    The default estimate is the warehouse's own (``refit`` fits it again into the cache file,
+    leaving the warehouse untouched); other settings live in :func:`cache_file`.
+    """
+    with contextlib.closing(_open_warehouse(path)) as con:
+        built_at = _built_at(con)
+        in_warehouse = settings.key == "default" and has(con, settings)
+        cache = cache_file(path, settings.key)
+        if not refit and (in_warehouse or _cached_is_current(cache, built_at, settings)):
+            return settings.key
         model = fit(con, settings, device)
-    with duckdb.connect(str(path)) as con:
-        store(con, settings, model)
+    _write_cache(cache, built_at, settings, model)
     return settings.key
+
+
+def read(path: Path, key: str = "default", iso3s: list[str] | None = None) -> pd.DataFrame:
+    """Ideal points of the estimate ``key`` (after :func:`ensure`): from its cache file when
+    there is one, else from the warehouse."""
+    cache = cache_file(path, key)
+    with contextlib.closing(_open_warehouse(path)) as con:
+        built_at = _built_at(con)
+        if not cache.is_file():
+            return load(con, key, iso3s)
+        with duckdb.connect(str(cache), read_only=True) as cached:
+            if _built_at(cached) == built_at:  # fitted on this build of the warehouse
+                return load(cached, key, iso3s)
+        return load(con, key, iso3s)
 
 
 def load(con: duckdb.DuckDBPyConnection, key: str = "default",

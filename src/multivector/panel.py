@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
+from duckdb import ColumnExpression, ConstantExpression
 
 from multivector.measures import balance as balance_mod
 from multivector.measures import channels as ch
@@ -87,10 +88,10 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     frames, totals = [], []
     if years[1] >= DOTS_FIRST_YEAR:
         span = (max(years[0], DOTS_FIRST_YEAR), years[1])
-        rel = con.table("trade").filter(f"year BETWEEN {int(span[0])} AND {int(span[1])}")
+        rel = con.table("trade").filter(ColumnExpression("year").between(
+            ConstantExpression(int(span[0])), ConstantExpression(int(span[1]))))
         fl = trade_mod.partner_flows(rel, focal, cif_fob, threshold)
-        own = rel if focal is None else rel.filter(
-            f"reporter IN ({trade_mod.sql_in_list(focal)})")
+        own = rel if focal is None else rel.filter(trade_mod.is_in("reporter", focal))
         tot = trade_mod.trade_totals(own, fl)
         frames.append(fl.assign(source="dots"))
         totals.append(tot.assign(source="dots"))

@@ -46,7 +46,8 @@ Tables
 ``poles``           pole_set, pole, iso3, year_from, year_to (packaged pole sets)
 ``blocs``           bloc, iso3, from_year, to_year, source
 ``unmapped``        source, label, rows: every name or code no crosswalk could resolve
-``provenance``      source, file, sha256, bytes, rows, built_at
+``provenance``      source, file, sha256, bytes, rows, note, built_at (``note``: a file
+                    superseded by a newer vintage of the same data)
 ``sources``         source, title, citation, coverage, licence
 ``meta``            key, value (schema version, build time, last year of each source)
 ``derived_*``       balance of every state for each packaged pole set, the sensitivity
@@ -61,7 +62,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import glob
+import logging
 import os
+import re
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,11 +77,13 @@ import duckdb
 import pandas as pd
 
 from multivector import __version__, idealpoint_store, paths, poles, states
-from multivector.errors import WarehouseMissingError
+from multivector.errors import BuildError, WarehouseMissingError, WarehouseUnusableError
 from multivector.progress import Steps
 from multivector.sources import alliances, cow, dots, igo, owid, unga, wdi
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import FileEntry, Source, get_source
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "3"
 INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
@@ -113,7 +122,7 @@ class _Background:
     def __init__(self) -> None:
         import multiprocessing
 
-        self.pool = multiprocessing.get_context("fork").Pool(1)
+        self.pool = multiprocessing.get_context("fork").Pool(1, initializer=dots.init_worker)
         self.jobs: dict = {}
 
     def submit(self, name: str, fn: Callable, *args) -> None:
@@ -293,6 +302,75 @@ def _channel_steps(con: duckdb.DuckDBPyConnection, mirror: Path | None,
     return last
 
 
+class _Terminated(BaseException):
+    """SIGTERM during a build (a BaseException, like KeyboardInterrupt: nothing swallows it)."""
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated` while a build runs (main thread only), so the
+    build's cleanup runs: partial file removed, workers terminated."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Terminated(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_builds(target: Path, tag: str = "building") -> list[Path]:
+    """Remove the partial files of builds of ``target`` whose process is gone.
+
+    A build writes ``.<name>.<tag>-<pid>`` (and its ``.wal``) beside the target; a build
+    killed by SIGKILL or a power cut leaves them behind. Files of a live process are kept.
+    """
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.{re.escape(tag)}-(\d+)(\.wal)?")
+    removed = []
+    for p in target.parent.glob(f".{glob.escape(target.name)}.{tag}-*"):
+        m = pattern.fullmatch(p.name)
+        if m is None or int(m.group(1)) == os.getpid() or _pid_alive(int(m.group(1))):
+            continue
+        p.unlink(missing_ok=True)
+        removed.append(p)
+        log.info("removed %s, left by an interrupted build", p)
+    return removed
+
+
+def _failure(exc: BaseException, target: Path, tmp: Path) -> BuildError | None:
+    """The message of a build stopped by a signal or the system (None: let it through)."""
+    before = (f"the warehouse at {target} is unchanged" if target.exists()
+              else f"no warehouse was written at {target}")
+    cleaned = f"the partial build {tmp.name} was removed and {before}"
+    if isinstance(exc, _Terminated):
+        return BuildError(f"ingest stopped by {signal.Signals(exc.args[0]).name}; {cleaned}")
+    full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
+        isinstance(exc, duckdb.Error) and "no space left" in str(exc).lower())
+    if full:
+        return BuildError(f"no space left on the device holding {target.parent} while building "
+                          f"the warehouse; {cleaned}. Free some space and run `multivector "
+                          "ingest` again")
+    if isinstance(exc, OSError | duckdb.IOException):
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return BuildError(f"building the warehouse failed: {detail}; {cleaned}")
+    return None
+
+
 def build(path: Path | None = None, mirror: Path | None = None, progress: bool = True,
           derive: bool = True,
           _after_step: Callable[[str], None] | None = None) -> BuildReport:
@@ -320,6 +398,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     target = Path(path) if path is not None else paths.warehouse_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
+    remove_stale_builds(target)
     tmp.unlink(missing_ok=True)
     report = BuildReport(target)
     log = states.UnmappedLog()
@@ -329,12 +408,14 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     steps_total = 12 + int(derive) + len(dots_src.files)
     background: _Background | None = None
     ok = False
+    stack = contextlib.ExitStack()
 
     def step_done(name: str) -> None:
         if _after_step is not None:
             _after_step(name)
 
     try:
+        stack.enter_context(_sigterm_raises())
         mfiles = _files(get_source("manyios"), mirror)
         background = _Background()
         background.submit("memberships", igo.read_manyios_memberships,
@@ -384,19 +465,12 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
             step_done("idealpoints")
 
             steps.say("parsing WDI indicators")
-            wfiles = _files(get_source("wdi"), mirror)
-            frames, metas = [], []
-            for f, p in wfiles:
-                if p.name == "data.csv":
-                    frame = wdi.read_indicator(p)
-                    frames.append(frame)
-                    provenance.append(("wdi", f.mirror_path, f.sha256, f.bytes, len(frame)))
-                else:
-                    metas.append(wdi.read_meta(p))
-                    provenance.append(("wdi", f.mirror_path, f.sha256, f.bytes, None))
-            report.rows["indicators"] = _write(
-                con, "indicators", _indicator_table(pd.concat(frames, ignore_index=True), log))
-            report.rows["indicator_meta"] = _write(con, "indicator_meta", pd.DataFrame(metas))
+            wdi_values, wdi_meta, wdi_prov = wdi.read_vintages(
+                _files(get_source("wdi"), mirror))
+            provenance.extend(("wdi", *row) for row in wdi_prov)
+            report.rows["indicators"] = _write(con, "indicators",
+                                               _indicator_table(wdi_values, log))
+            report.rows["indicator_meta"] = _write(con, "indicator_meta", wdi_meta)
             steps.advance()
             step_done("wdi")
 
@@ -442,8 +516,8 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
             _write(con, "sources", pd.DataFrame(src_rows, columns=["source", "title",
                                                                    "citation", "coverage",
                                                                    "licence"]))
-            prov = pd.DataFrame(provenance, columns=["source", "file", "sha256", "bytes",
-                                                     "rows"])
+            prov = pd.DataFrame([(*r, None)[:6] for r in provenance],
+                                columns=["source", "file", "sha256", "bytes", "rows", "note"])
             prov["rows"] = prov["rows"].astype("Int64")
             prov["built_at"] = built_at
             report.rows["provenance"] = _write(con, "provenance", prov)
@@ -451,7 +525,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                 "unga_last_date": str(rollcalls["date"].max()),
                 "unga_last_session": str(int(rollcalls["session"].max())),
                 "trade_last_year": str(int(trade["year"].max())),
-                "wdi_last_year": str(int(pd.concat(frames)["year"].max())),
+                "wdi_last_year": _last(wdi_values),
                 "nmc_last_year": str(int(nmc["year"].max())),
                 **channel_last,
             }
@@ -471,13 +545,17 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
             con.execute("CHECKPOINT")
         os.replace(tmp, target)
         ok = True
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
+        failure = _failure(exc, target, tmp)
+        if failure is not None:
+            raise failure from None
         raise
     finally:
         if background is not None:
             background.close(ok)
+        stack.close()
     report.seconds = time.perf_counter() - start
     return report
 
@@ -495,12 +573,51 @@ def connect(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         raise WarehouseMissingError(
             f"no warehouse at {target}; build it with `multivector ingest` "
             "(set MULTIVECTOR_MIRROR to read a local data mirror)")
-    con = duckdb.connect(str(target), read_only=True)
-    con.execute("SET enable_progress_bar = false")  # commands show their own progress
+    con = open_checked(target)
     try:
         yield con
     finally:
         con.close()
+
+
+def open_checked(target: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse at ``target``, checked to be one this version
+    reads (its ``meta`` table names :data:`SCHEMA_VERSION`).
+
+    Raises
+    ------
+    WarehouseUnusableError
+        The file is corrupt, empty, locked by a writer, or of another schema version; the
+        message says to rebuild it with ``multivector ingest``.
+    """
+    rebuild = "rebuild it with `multivector ingest`"
+    if target.stat().st_size == 0:
+        raise WarehouseUnusableError(f"{target}: the warehouse file is empty; {rebuild}")
+    try:
+        con = duckdb.connect(str(target), read_only=True)
+    except duckdb.Error as exc:
+        detail = str(exc).splitlines()[0]
+        if "lock" in detail.lower():
+            raise WarehouseUnusableError(
+                f"{target}: the warehouse is held by another process writing it; wait for it "
+                f"to finish (detail: {detail})") from None
+        raise WarehouseUnusableError(
+            f"{target}: not a readable warehouse (corrupt or not a DuckDB file); {rebuild} "
+            f"(detail: {detail})") from None
+    try:
+        con.execute("SET enable_progress_bar = false")  # commands show their own progress
+        found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.Error:
+        con.close()
+        raise WarehouseUnusableError(
+            f"{target}: not a multivector warehouse (no meta table); {rebuild}") from None
+    version = found[0][0] if found else None
+    if version != SCHEMA_VERSION:
+        con.close()
+        raise WarehouseUnusableError(
+            f"{target}: built by another multivector version (warehouse schema {version}, "
+            f"this version reads {SCHEMA_VERSION}); {rebuild}")
+    return con
 
 
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

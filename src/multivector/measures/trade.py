@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+from duckdb import ColumnExpression, ConstantExpression
 
 CIF_FOB = 1.10
 DISCREPANCY = 0.25
@@ -41,9 +42,12 @@ def _relation(trade: TradeInput) -> duckdb.DuckDBPyRelation:
     return duckdb.from_df(trade)
 
 
-def sql_in_list(values: list[str] | tuple[str, ...]) -> str:
-    """Codes as a quoted SQL list (``'KAZ', 'RUS'``), quotes doubled."""
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+def is_in(column: str, values: list[str] | tuple[str, ...]) -> duckdb.Expression:
+    """``column IN (values)`` as a DuckDB expression: the values are bound as constants,
+    never pasted into SQL text (an empty list matches nothing)."""
+    if not values:
+        return ConstantExpression(False)
+    return ColumnExpression(column).isin(*(ConstantExpression(str(v)) for v in values))
 
 
 def partner_flows(trade: TradeInput, focal: list[str] | None = None,
@@ -73,22 +77,25 @@ def partner_flows(trade: TradeInput, focal: list[str] | None = None,
         or ``discrepant``. Mirror figures are in the focal state's valuation (FOB for exports,
         CIF for imports).
     """
-    kinds = sql_in_list(PARTNER_KINDS)
-    own_filter = f"AND reporter IN ({sql_in_list(focal)})" if focal is not None else ""
-    mir_filter = f"AND partner IN ({sql_in_list(focal)})" if focal is not None else ""
+    rel = _relation(trade).filter(is_in("partner_kind", PARTNER_KINDS)
+                                  & is_in("reporter_kind", PARTNER_KINDS))
+    everyone = ConstantExpression(True)
+    own = is_in("reporter", focal) if focal is not None else everyone
+    mir = is_in("partner", focal) if focal is not None else everyone
+    if focal is not None:
+        rel = rel.filter(own | mir)
+    cols = [ColumnExpression(c) for c in ("reporter", "partner", "year", "flow", "value_usd_m")]
+    rel = rel.select(*cols, own.alias("is_own"), mir.alias("is_mir"))
     sql = f"""
-    WITH t AS (
-        SELECT reporter, partner, year, flow, value_usd_m FROM trade
-        WHERE partner_kind IN ({kinds}) AND reporter_kind IN ({kinds})
-    ), own AS (
+    WITH t AS (SELECT * FROM _trade_input), own AS (
         SELECT reporter AS iso3, partner, year, flow, sum(value_usd_m) AS reported_usd_m
-        FROM t WHERE true {own_filter} GROUP BY ALL
+        FROM t WHERE is_own GROUP BY ALL
     ), mir AS (
         SELECT partner AS iso3, reporter AS partner, year,
                CASE flow WHEN 'exports' THEN 'imports' ELSE 'exports' END AS flow,
-               sum(value_usd_m * CASE flow WHEN 'imports' THEN {1 / cif_fob!r}
+               sum(value_usd_m * CASE flow WHEN 'imports' THEN {1 / float(cif_fob)!r}
                                            ELSE {float(cif_fob)!r} END) AS mirror_usd_m
-        FROM t WHERE true {mir_filter} GROUP BY ALL
+        FROM t WHERE is_mir GROUP BY ALL
     ), j AS (
         SELECT iso3, partner, year, flow, reported_usd_m, mirror_usd_m,
                CASE WHEN greatest(reported_usd_m, mirror_usd_m) > 0
@@ -105,7 +112,8 @@ def partner_flows(trade: TradeInput, focal: list[str] | None = None,
                 THEN 'discrepant' ELSE '' END AS flag
     FROM j WHERE coalesce(reported_usd_m, mirror_usd_m) IS NOT NULL
     """
-    out = _relation(trade).query("trade", sql).df()
+    # a name no warehouse table has: a relation queried under a table's name can bind to it
+    out = rel.query("_trade_input", sql).df()
     return out[FLOW_COLUMNS].sort_values(["iso3", "flow", "year", "partner"],
                                          ignore_index=True)
 
@@ -132,11 +140,11 @@ def trade_totals(trade: TradeInput, flows: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``iso3, year, flow, total_usd_m, total_flag``.
     """
-    world = (_relation(trade).query(
-        "trade", "SELECT reporter AS iso3, CAST(year AS INTEGER) AS year, flow, "
-                 "sum(value_usd_m) AS world_usd_m FROM trade WHERE partner_label = 'World' "
-                 f"AND reporter IS NOT NULL AND reporter_kind IN ({sql_in_list(PARTNER_KINDS)}) "
-                 "GROUP BY ALL").df())
+    rel = _relation(trade).filter((ColumnExpression("partner_label") == ConstantExpression("World"))
+                                  & is_in("reporter_kind", PARTNER_KINDS))
+    world = rel.query("_trade_input", "SELECT reporter AS iso3, CAST(year AS INTEGER) AS year, "
+                      "flow, sum(value_usd_m) AS world_usd_m FROM _trade_input WHERE reporter "
+                      "IS NOT NULL GROUP BY ALL").df()
     sums = (flows.assign(filled=flows["value_usd_m"].where(flows["flag"] == "mirror", 0.0))
             .groupby(["iso3", "year", "flow"], as_index=False)
             .agg(partners_usd_m=("value_usd_m", "sum"), filled_usd_m=("filled", "sum")))

@@ -123,6 +123,23 @@ def read_dots_file(path: str | Path) -> pd.DataFrame:
     return out[[*COLUMNS, "file"]]
 
 
+def init_worker() -> None:
+    """Set up a worker process of a build: the default SIGTERM action (the parent's handler,
+    inherited through fork, would raise in it), SIGINT left to the parent, and on Linux a
+    SIGKILL when the parent dies, so that no worker outlives a killed build."""
+    import contextlib
+    import signal
+    import sys
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def read_dots(paths: list[Path], workers: int = 2, progress=None) -> pd.DataFrame:
     """Read many DOTS workbooks (in ``workers`` processes) into one long frame.
 
@@ -135,11 +152,13 @@ def read_dots(paths: list[Path], workers: int = 2, progress=None) -> pd.DataFram
             if progress:
                 progress()
     else:
-        from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # a Pool, not a ProcessPoolExecutor: leaving the block (a signal, an error) terminates
+        # the workers at once instead of letting them finish every queued file
+        with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker) as pool:
             frames = []
-            for frame in pool.map(read_dots_file, paths, chunksize=4):
+            for frame in pool.imap(read_dots_file, paths, chunksize=4):
                 frames.append(frame)
                 if progress:
                     progress()

@@ -9,7 +9,9 @@ hand edit) is detected on the next request and fetched again.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,8 +32,8 @@ def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def cached_path(entry: FileEntry) -> Path:
-    """Where ``entry`` lives in the per-user cache."""
-    return paths.cache_dir() / entry.mirror_path
+    """Where ``entry`` lives in the per-user cache (never outside it: :meth:`FileEntry.under`)."""
+    return entry.under(paths.cache_dir())
 
 
 def _verify_local(entry: FileEntry, path: Path) -> Path:
@@ -51,7 +53,7 @@ def _verify_local(entry: FileEntry, path: Path) -> Path:
 
 
 def _from_mirror(entry: FileEntry, root: Path) -> Path:
-    path = root / entry.mirror_path
+    path = entry.under(root)
     if not path.is_file():
         raise SourceError(
             f"{entry.mirror_path}: not found in the mirror {root} (MULTIVECTOR_MIRROR); "
@@ -95,6 +97,10 @@ def _from_network(entry: FileEntry) -> Path:
             f"{entry.mirror_path}: download from {entry.download_url} failed: {exc}; nothing "
             "was cached. Set MULTIVECTOR_MIRROR to read a local mirror instead."
         ) from exc
+    except OSError as exc:  # a full disk, a read-only cache; pooch removed its partial file
+        raise SourceError(
+            f"{entry.mirror_path}: could not write the download into {target.parent}: "
+            f"{exc}; nothing was cached") from exc
     return Path(fetched)
 
 
@@ -131,18 +137,76 @@ def local_path(entry: FileEntry, mirror: Path | None = None) -> Path:
 
         return Path(unquote(urlparse(entry.url).path))
     root = mirror if mirror is not None else paths.mirror_root()
-    return (root / entry.mirror_path) if root is not None else cached_path(entry)
+    return entry.under(root) if root is not None else cached_path(entry)
 
 
-def is_available(entry: FileEntry, mirror: Path | None = None, verify: bool = False) -> bool:
+def _verified_file() -> Path:
+    return paths.home() / "verified.json"
+
+
+def _load_verified() -> dict:
+    try:
+        got = json.loads(_verified_file().read_text("utf-8"))
+        return got if isinstance(got, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_verified(known: dict) -> None:
+    """Write the verification cache atomically; a read-only home just goes without it."""
+    target = _verified_file()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(known, sort_keys=True), "utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        log.debug("verification cache not saved: %s", exc)
+
+
+def sha256_cached(path: Path, known: dict | None = None) -> str:
+    """The sha256 of ``path``, hashed again only when its size or mtime changed.
+
+    The digests are kept in ``verified.json`` under :func:`multivector.paths.home`, keyed by
+    the file's path, size and modification time (ns), so ``data status`` stays fast and still
+    notices a file changed in place (any write moves its mtime).
+    """
+    own = known is None
+    known = _load_verified() if own else known
+    st = path.stat()
+    stamp = [st.st_size, st.st_mtime_ns]
+    hit = known.get(str(path))
+    if isinstance(hit, list) and len(hit) == 3 and hit[:2] == stamp:
+        return str(hit[2])
+    digest = sha256_of(path)
+    known[str(path)] = [*stamp, digest]
+    if own:
+        _save_verified(known)
+    return digest
+
+
+def is_available(entry: FileEntry, mirror: Path | None = None, verify: bool = True,
+                 _known: dict | None = None) -> bool:
     """Whether ``entry`` can be read now without the network (``file://``, mirror or cache).
 
-    By default only the size is compared (cheap); ``verify=True`` also checks the sha256.
+    The size and the sha256 are compared with the registry; the digest is cached by size and
+    mtime (:func:`sha256_cached`). ``verify=False`` compares the size only.
     """
     path = local_path(entry, mirror)
     if not path.is_file() or path.stat().st_size != entry.bytes:
         return False
-    return not verify or sha256_of(path) == entry.sha256
+    return not verify or sha256_cached(path, _known) == entry.sha256
+
+
+def availability(entries: Iterable[FileEntry], mirror: Path | None = None) -> list[bool]:
+    """:func:`is_available` of each entry, the verification cache read and written once."""
+    known = _load_verified()
+    before = dict(known)
+    out = [is_available(e, mirror, _known=known) for e in entries]
+    if known != before:
+        _save_verified(known)
+    return out
 
 
 def pull(names: Iterable[str] | None = None, mirror: Path | None = None,
@@ -152,15 +216,32 @@ def pull(names: Iterable[str] | None = None, mirror: Path | None = None,
     Returns
     -------
     dict
-        Source name to the local paths of its files, in registry order.
+        Source name to the local paths of its files, in registry order (a source named twice
+        is pulled once).
+
+    Raises
+    ------
+    SourceError
+        One or more files are missing or corrupt; every one is named (one line each), after
+        all the others were fetched.
     """
-    chosen: list[Source] = [get_source(n) for n in names] if names else list(sources().values())
+    wanted = list(dict.fromkeys(names)) if names else list(sources())  # a name given twice
+    chosen: list[Source] = [get_source(n) for n in wanted]
     entries = [(s.name, f) for s in chosen for f in s.files]
     out: dict[str, list[Path]] = {s.name: [] for s in chosen}
     total = sum(f.bytes for _, f in entries)
+    failures: list[SourceError] = []
+
+    def one(name: str, f: FileEntry) -> None:
+        try:
+            out[name].append(fetch(f, mirror))
+        except SourceError as exc:
+            failures.append(exc)
+
     if not progress:
         for name, f in entries:
-            out[name].append(fetch(f, mirror))
+            one(name, f)
+        _raise_failures(failures, len(entries))
         return out
     from rich.progress import (
         BarColumn,
@@ -176,6 +257,15 @@ def pull(names: Iterable[str] | None = None, mirror: Path | None = None,
         task = bar.add_task("verifying sources", total=total)
         for name, f in entries:
             bar.update(task, description=f"{name}: {f.name[:40]}")
-            out[name].append(fetch(f, mirror))
+            one(name, f)
             bar.advance(task, f.bytes)
+    _raise_failures(failures, len(entries))
     return out
+
+
+def _raise_failures(failures: list[SourceError], n: int) -> None:
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        raise SourceError(f"{len(failures)} of {n} files are missing or corrupt:\n"
+                          + "\n".join(f"  {f}" for f in failures))

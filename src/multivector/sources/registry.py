@@ -9,6 +9,12 @@ Two packaged tables are the single source of truth:
 
 Users may add newer files of a published format with ``MULTIVECTOR_EXTRA_REGISTRY``: a TSV of
 the same columns, appended to the packaged one.
+
+Every ``mirror_path`` is a relative path that must stay inside the cache and the mirror root:
+:func:`check_mirror_path` rejects absolute paths, ``..`` and empty parts when the registry is
+read, and :meth:`FileEntry.under` (the only way a root and a mirror path are joined) refuses a
+path that a symbolic link leads out of the root, so no registry row can make multivector read,
+write or delete a file elsewhere.
 """
 
 from __future__ import annotations
@@ -49,6 +55,26 @@ class FileEntry:
     def name(self) -> str:
         return self.mirror_path.rsplit("/", 1)[-1]
 
+    def under(self, root: Path) -> Path:
+        """``root / mirror_path``, refused if it resolves outside ``root``.
+
+        Raises
+        ------
+        SourceError
+            The path (through a symbolic link, or a ``..`` that slipped past the registry's
+            check) leads out of ``root``.
+        """
+        check_mirror_path(self.mirror_path, self.mirror_path)
+        base = Path(root).resolve()
+        path = base / self.mirror_path
+        real = path.resolve()
+        if not real.is_relative_to(base):
+            raise SourceError(
+                f"{self.mirror_path}: resolves to {real}, outside {base} (a symbolic link leads "
+                "out of it); multivector reads and writes registry files only inside the cache "
+                "or mirror root")
+        return path
+
 
 @dataclass(frozen=True)
 class Source:
@@ -79,6 +105,29 @@ class Source:
         return hits[0]
 
 
+def check_mirror_path(path: str, where: str) -> str:
+    """``path`` if it is a relative path that stays inside a root, else a SourceError.
+
+    A mirror path is POSIX-style (``/`` separators), relative, without ``.``, ``..`` or empty
+    parts, backslashes or control characters.
+    """
+    why = None
+    if not path:
+        why = "is empty"
+    elif path.startswith(("/", "~")) or (len(path) > 1 and path[1] == ":"):
+        why = "is absolute"
+    elif "\\" in path:
+        why = "holds a backslash (use /)"
+    elif any(ord(c) < 32 or ord(c) == 127 for c in path):
+        why = "holds a control character"
+    elif any(part in ("", ".", "..") for part in path.split("/")):
+        why = "has an empty, '.' or '..' part"
+    if why:
+        raise SourceError(f"{where}: mirror_path {path!r} {why}; it must be a relative path "
+                          "inside the cache and mirror root")
+    return path
+
+
 def _read_registry_tsv(text: str, origin: str) -> list[FileEntry]:
     rows = list(csv.reader(text.splitlines(), delimiter="\t"))
     if not rows or tuple(rows[0][:5]) != REGISTRY_COLUMNS:
@@ -91,6 +140,7 @@ def _read_registry_tsv(text: str, origin: str) -> list[FileEntry]:
         if len(row) < 5:
             raise SourceError(f"{origin}, row {i}: expected 5 columns, got {len(row)}: {row!r}")
         path, url, sha, size, licence = row[:5]
+        check_mirror_path(path, f"{origin}, row {i}")
         if len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
             raise SourceError(f"{origin}, row {i}: sha256 is not 64 hex digits: {sha!r}")
         try:
@@ -108,7 +158,15 @@ def file_entries() -> tuple[FileEntry, ...]:
     entries = _read_registry_tsv(text, "multivector/data/registry.tsv")
     extra = os.environ.get("MULTIVECTOR_EXTRA_REGISTRY")
     if extra:
-        entries += _read_registry_tsv(Path(extra).read_text("utf-8"), extra)
+        try:
+            text = Path(extra).expanduser().read_text("utf-8")
+        except FileNotFoundError:
+            raise SourceError(f"{extra}: no such file (MULTIVECTOR_EXTRA_REGISTRY); unset "
+                                "it or point it at a registry TSV") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SourceError(f"{extra}: cannot be read (MULTIVECTOR_EXTRA_REGISTRY): "
+                                f"{exc}") from None
+        entries += _read_registry_tsv(text, extra)
     return tuple(entries)
 
 
