@@ -17,8 +17,9 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from multivector import validate
 from multivector.cli_claims import claims_app
-from multivector.cli_common import console, err, friendly
+from multivector.cli_common import atomic_write, console, err, friendly
 from multivector.errors import MultivectorError
 
 app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "
@@ -57,7 +58,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "") ->
     if fmt is Format.parquet:
         if out is None:
             raise MultivectorError("--format parquet needs --out FILE")
-        frame.to_parquet(out, index=False)
+        atomic_write(out, lambda tmp: frame.to_parquet(tmp, index=False))
         err.print(f"wrote {len(frame)} rows to {out}")
         return
     if fmt is Format.csv:
@@ -79,7 +80,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "") ->
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        out.write_text(text, encoding="utf-8")
+        atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         err.print(f"wrote {len(frame)} rows to {out}")
 
 
@@ -91,8 +92,9 @@ def parse_years(text: str) -> tuple[int, int]:
     y0, y1 = int(m.group(1)), int(m.group(2) or m.group(1))
     if y1 < y0:
         raise MultivectorError(f"--years: {y1} is before {y0}")
-    if y0 < 1946 or y1 > 2100:
-        raise MultivectorError(f"--years must lie within 1946-2100, got {text!r}")
+    if y0 < validate.YEARS[0] or y1 > validate.YEARS[1]:
+        raise MultivectorError(f"--years must lie within {validate.YEARS[0]}-"
+                               f"{validate.YEARS[1]}, got {text!r}")
     return y0, y1
 
 
@@ -199,6 +201,7 @@ def poles_show(
     """Members of each pole of a set in a year."""
     from multivector.poles import load_pole_set
 
+    validate.number(year, "year", "--year")
     ps = load_pole_set(pole_set)
     frame = ps.members(year)
     labels = {p.id: p.label for p in ps.poles}
@@ -307,6 +310,9 @@ def alignment(
     from multivector import poles as poles_mod
     from multivector import profile, states, warehouse
 
+    validate.number(boot, "n_boot", "--boot")
+    validate.number(level, "level", "--level")
+    validate.number(seed, "seed", "--seed")
     iso3 = states.validate_iso3(country)
     warehouse.ensure()
     opts = profile.UngaOptions(measure.value, bloc.value, by.value,
@@ -357,6 +363,8 @@ def idealpoints(
     """
     from multivector import idealpoint_store, paths, states, warehouse
 
+    validate.number(rw_scale, "rw_scale", "--rw-scale")
+    validate.number(n_boot, "n_boot", "--n-boot")
     warehouse.ensure()
     first, last = parse_sessions(fit_sessions)
     settings = idealpoint_store.IdealPointSettings(mode.value, bridging.value, rw_scale,
@@ -572,6 +580,9 @@ def power(
     from multivector import peers as peers_mod
     from multivector.measures import power as power_mod
 
+    validate.number(year, "year", "--year")
+    validate.number(pillar, "pillar", "--pillar")
+    validate.number(draws, "draws", "--draws")
     w = _parse_weights(weights)
     defaults = w is None and pillar == derived.SETTINGS["power"]["pillar"]
     warehouse.ensure()
@@ -610,10 +621,11 @@ def power(
 
 def _named_weights(text: str | None, known: tuple[str, ...], what: str
                    ) -> dict[str, float] | None:
-    """``--weights`` text, ``name=number,...``, checked against the ``known`` names."""
+    """``--weights`` text, ``name=number,...``, checked against the ``known`` names and
+    :data:`multivector.validate.RULES` (finite, 0 or more, at least one above 0)."""
     if not text:
         return None
-    out = {}
+    pairs = []
     for part in text.split(","):
         name, _, val = part.partition("=")
         name = name.strip()
@@ -621,12 +633,10 @@ def _named_weights(text: str | None, known: tuple[str, ...], what: str
             raise MultivectorError(f"--weights: unknown {what} {name!r}; known: "
                                    f"{', '.join(known)}")
         try:
-            out[name] = float(val)
+            pairs.append((name, float(val)))
         except ValueError:
             raise MultivectorError(f"--weights: {part!r} is not {what}=number") from None
-        if out[name] < 0:
-            raise MultivectorError(f"--weights: {name} must not be negative")
-    return out
+    return validate.weights(pairs, known, what, "--weights")
 
 
 def _parse_weights(text: str | None) -> dict[str, float] | None:
@@ -645,11 +655,7 @@ UngaMeasureOpt = Annotated[Measure, typer.Option(
 
 def _channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
     weights = _named_weights(text, BALANCE_CHANNELS, "channel")
-    if weights is None:
-        return None
-    if not any(v > 0 for v in weights.values()):
-        raise MultivectorError("--weights: at least one channel needs a positive weight")
-    return tuple(weights.items())
+    return None if weights is None else tuple(weights.items())
 
 
 def _span(text: str) -> tuple[int, int]:
@@ -689,6 +695,9 @@ def balance(
     from multivector.measures import balance as bal
 
     iso3 = states.validate_iso3(country)
+    validate.number(min_channels, "min_channels", "--min-channels",
+                    hi=len(BALANCE_CHANNELS))
+    validate.number(boot, "n_boot", "--boot")
     span = parse_years(years)
     ps = poles_mod.load_pole_set(poles)
     bo = profile.BalanceOptions(weights=_channel_weights(weights), min_channels=min_channels,
@@ -754,6 +763,10 @@ def rank(
     from multivector.measures import balance as bal
 
     ps = poles_mod.load_pole_set(poles)
+    validate.number(year, "year", "--year")
+    validate.number(min_channels, "min_channels", "--min-channels",
+                    hi=len(BALANCE_CHANNELS))
+    validate.number(draws, "draws", "--draws")
     given = _channel_weights(weights)
     w = dict(given or bal.DEFAULT_WEIGHTS)
     defaults = (given is None and measure is Measure.agreement
@@ -815,6 +828,8 @@ def sensitivity_cmd(
     from multivector import sensitivity as sens
 
     iso3 = states.validate_iso3(country) if country else None
+    validate.number(draws, "draws", "--draws")
+    validate.number(seed, "seed", "--seed")
     span = parse_years(years)
     stored_years = derived.SETTINGS["sensitivity"]["years"]
     use_stored = (not scenarios and draws == derived.SETTINGS["sensitivity"]["draws"]

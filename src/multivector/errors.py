@@ -56,3 +56,8 @@ class UnknownCountryError(MultivectorError):
 
 class WarehouseMissingError(MultivectorError):
     """The warehouse has not been built yet."""
+
+
+class OptionError(MultivectorError):
+    """An option (a number, a year range, a pole set, a path) a user or a caller gave that is
+    outside what it can be: the message names the option, the rule and the value."""

@@ -138,6 +138,21 @@ class UngaOptions:
     level: float = 0.95
     seed: int = 1992
 
+    def __post_init__(self) -> None:  # the CLI's rules (multivector.validate), same words
+        from multivector import validate
+        from multivector.errors import OptionError
+        from multivector.measures.similarity import MEASURES
+
+        measures = (*MEASURES, "idealpoint_distance")
+        for name, value, allowed in (("measure", self.measure, measures),
+                                     ("bloc", self.bloc, ("mean", "majority")),
+                                     ("by", self.by, ("session", "year"))):
+            if value not in allowed:
+                raise OptionError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        validate.number(self.n_boot, "n_boot")
+        validate.number(self.level, "level")
+        validate.number(self.seed, "seed")
+
     def channel(self) -> UngaChannel:
         """The UNGA channel of the balance under these choices
         (:class:`multivector.panel.UngaChannel`)."""
@@ -492,6 +507,24 @@ class BalanceOptions:
     n_boot: int = 500
     level: float = 0.95
     seed: int = 1992
+
+    def __post_init__(self) -> None:  # the CLI's rules (multivector.validate), same words
+        from multivector import validate
+        from multivector.errors import OptionError
+        from multivector.measures.balance import DEFAULT_WEIGHTS
+
+        known = tuple(DEFAULT_WEIGHTS)
+        chans = getattr(self, "channels", known)
+        if (isinstance(chans, str) or not isinstance(chans, tuple | list) or not chans
+                or any(c not in known for c in chans)):
+            raise OptionError(f"channels must be a non-empty tuple of {', '.join(known)}, "
+                              f"got {chans!r}")
+        if getattr(self, "weights", None) is not None:
+            validate.weights(self.weights, known, "channel")
+        validate.number(self.min_channels, "min_channels", hi=len(chans))
+        validate.number(self.n_boot, "n_boot")
+        validate.number(self.level, "level")
+        validate.number(self.seed, "seed")
 
     def weight_dict(self) -> dict[str, float]:
         from multivector.measures.balance import DEFAULT_WEIGHTS
