@@ -98,6 +98,13 @@ def parse_years(text: str) -> tuple[int, int]:
     return y0, y1
 
 
+def _focal_note(ps, iso3: str, span: tuple[int, int]) -> None:
+    """Say so when the focal state is a member of one of the poles (it is left out of it)."""
+    note = ps.focal_note(iso3, span)
+    if note:
+        err.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
 def _state_years(country: str, years: str) -> tuple[str, tuple[int, int]]:
     """The focal state's ISO3 code and the year range, checked; the warehouse built if it is
     missing (the prelude of every single-state command)."""
@@ -318,9 +325,10 @@ def alignment(
     opts = profile.UngaOptions(measure.value, bloc.value, by.value,
                                issue.value if issue else None, important_only, amendments,
                                paragraphs, boot, level, seed)
+    span, ps = parse_years(years), poles_mod.load_pole_set(poles)
+    _focal_note(ps, iso3, span)
     with warehouse.connect() as con:
-        frame = profile.unga_alignment(con, iso3, parse_years(years),
-                                       poles_mod.load_pole_set(poles), opts)
+        frame = profile.unga_alignment(con, iso3, span, ps, opts)
     frame = frame[["iso3", "pole", "session", "year", "measure", "value", "lo", "hi",
                    "n_votes"]]
     emit(frame, fmt, out, title=f"{iso3}: UNGA {measure.value} by pole")
@@ -446,16 +454,41 @@ def trade(
     from multivector import poles as poles_mod
 
     iso3, span = _state_years(country, years)
+    ps = poles_mod.load_pole_set(poles)
     with warehouse.connect() as con:
+        cover = con.execute("SELECT min(year), max(year), min(year) FILTER (WHERE reporter = ?),"
+                            " max(year) FILTER (WHERE reporter = ?) FROM trade",
+                            [iso3, iso3]).fetchall()[0]
         if by is TradeBy.partner:
             flows, _ = panel.trade_flows(con, span, [iso3])
             frame = flows.sort_values(["flow", "year", "value_usd_m"],
                                       ascending=[True, True, False]).reset_index(drop=True)
-            emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, mirror, gap)")
-            return
-        frame = profile.trade_by_pole(con, iso3, span, poles_mod.load_pole_set(poles))
-    frame.insert(0, "iso3", iso3)
+        else:
+            frame = profile.trade_by_pole(con, iso3, span, ps)
+            frame.insert(0, "iso3", iso3)
+    _trade_coverage(iso3, span, frame, cover)
+    if by is TradeBy.partner:
+        emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, mirror, gap)")
+        return
+    _focal_note(ps, iso3, span)
     emit(frame, fmt, out, title=f"{iso3}: trade by pole")
+
+
+def _trade_coverage(iso3: str, span: tuple[int, int], frame: pd.DataFrame,
+                    cover: tuple) -> None:
+    """Refuse an empty answer, and say where the data stop when they stop inside ``span``."""
+    first, last, own_first, own_last = cover
+    where = ("IMF DOTS in this warehouse covers "
+             + (f"{first}-{last}" if last is not None else "no year")
+             + (f"; {iso3} reports {own_first}-{own_last}" if own_last is not None else
+                f"; {iso3} reports no trade"))
+    if frame.empty:
+        raise MultivectorError(f"no trade data for {iso3} in {span[0]}-{span[1]}: {where}")
+    have = int(frame["year"].max())
+    if have < span[1]:
+        gap = f"{have + 1}" if have + 1 == span[1] else f"{have + 1}-{span[1]}"
+        err.print(f"[yellow]note:[/] trade data for {iso3} end in {have} ({where}); {gap} not "
+                  "shown and not extrapolated", highlight=False, soft_wrap=True)
 
 
 Channel = _choices("Channel", ("exports", "imports", "unga", "security", "igo", "formats",
@@ -495,6 +528,7 @@ def shares(
     if igos not in ("cow", "manyios"):
         raise MultivectorError(f"--igos must be cow or manyios, got {igos!r}")
     ps = poles_mod.load_pole_set(poles)
+    _focal_note(ps, iso3, span)
     warehouse.ensure()
     with warehouse.connect() as con:
         if channel is Channel.minerals:
@@ -703,6 +737,7 @@ def balance(
     bo = profile.BalanceOptions(weights=_channel_weights(weights), min_channels=min_channels,
                                 n_boot=boot)
     uo = profile.UngaOptions(measure=measure.value)
+    _focal_note(ps, iso3, span)
     warehouse.ensure()
     with warehouse.connect() as con:
         sh = profile.focal_shares(con, iso3, span, ps, uo, bo.channels)
