@@ -766,6 +766,14 @@ def balance(
             emit(frame, fmt, out, title=f"{iso3}: tilt by pole (centred log-ratio)")
             return
         frame = profile.focal_balance(con, iso3, span, ps, uo, bo, shares=sh)
+    have = set(frame.loc[frame["channel"] == "composite", "year"].astype(int))
+    lack = [y for y in range(span[0], span[1] + 1) if y not in have]
+    if lack:
+        years_text = (f"{lack[0]}" if len(lack) == 1 else f"{lack[0]}-{lack[-1]}"
+                      if lack[-1] - lack[0] == len(lack) - 1 else ", ".join(map(str, lack)))
+        err.print(f"[yellow]note:[/] no composite for {iso3} in {years_text}: fewer than "
+                  f"{min_channels} channels have data there (channels shown alone)",
+                  highlight=False, soft_wrap=True)
     cols = ["iso3", "year", "channel", "evenness", "hhi_norm", "dominant_pole",
             "dominant_share", "lo", "hi"]
     if fmt is not Format.table or out is not None:
@@ -810,6 +818,7 @@ def rank(
     s_default = draws == derived.SETTINGS["sensitivity"]["draws"] and given is None
     warehouse.ensure()
     with warehouse.connect() as con:
+        _year_in_composite(con, year, min_channels)
         # every state's balance and sensitivity under the defaults are stored at build time
         b = (derived.load(con, "derived_balance", "balance", "WHERE pole_set = ? AND "
                           "year = ?", [ps.name, year]) if defaults else None)
@@ -840,6 +849,17 @@ def rank(
                                                         method="min").astype(int)
     emit(frame.sort_values("rank").reset_index(drop=True), fmt, out,
          title=f"composite balance over the {ps.name} poles, {year}")
+
+
+def _year_in_composite(con, year: int, min_channels: int) -> None:
+    """Refuse at once a year outside the years any state can have a composite in."""
+    from multivector import catalog
+
+    span = catalog.composite_span(catalog.MeasureData(con), min_channels)
+    if span is None or not span[0] <= year <= span[1]:
+        where = (f"{span[0]}-{span[1]}" if span else "no year")
+        raise MultivectorError(f"{year} is outside the data: a composite ({min_channels} "
+                               f"channels with data) exists for {where} in this warehouse")
 
 
 @app.command("sensitivity")
