@@ -236,7 +236,7 @@ def _parse_pole_set(raw: dict, where: str, chain: tuple[str, ...] = ()) -> PoleS
     for i, p in enumerate(pole_tables, start=1):
         pid = p.get("id")
         if not isinstance(pid, str) or not pid.strip():
-            raise PoleFileError(where, f"pole {i} needs an id (text)", value=pid)
+            raise PoleFileError(where, f"pole {i} has no id (text)", value=pid)
         unknown = set(p) - POLE_KEYS
         if unknown:
             raise PoleFileError(where, f"unknown key(s) {sorted(unknown)}; a pole has "
