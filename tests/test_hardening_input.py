@@ -280,3 +280,24 @@ def test_claims_check_refuses_the_out_path_before_computing(cli_clean):
     # no warehouse and no mirror: the path is refused before anything is pulled or computed
     res = cli_clean(["claims", "check", claims_file, "--out", "missing/out.json"])
     assert _error(res) == "--out: cannot write 'missing/out.json': no folder 'missing'"
+
+
+@pytest.mark.parametrize("years, message", [
+    ((2000, 1990), "years: 1990 is before 2000 (give (first, last))"),
+    ((), "years must be a pair (first, last) of years such as (1992, 2024), got ()"),
+])
+def test_build_profile_checks_years_before_reading(years, message):
+    with pytest.raises(OptionError) as exc:  # no connection is needed to refuse them
+        profile.build_profile(None, "KAZ", years)
+    assert str(exc.value) == message
+
+
+@pytest.mark.parametrize("state", [5, None])
+def test_build_profile_state_not_text(state):
+    with pytest.raises(UnknownCountryError, match="a country must be an ISO3 code or a name"):
+        profile.build_profile(None, state)
+
+
+def test_build_profile_poles_as_list():
+    with pytest.raises(OptionError, match="a pole set must be core, wide"):
+        profile.build_profile(None, "KAZ", (2000, 2001), ["USA", "CHN"])

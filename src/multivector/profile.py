@@ -21,6 +21,7 @@ from multivector.measures import alignment, shares, similarity
 from multivector.measures.balance import MIN_CHANNELS
 from multivector.panel import load_rollcalls, load_votes, session_range
 from multivector.peers import PeerSet
+from multivector.validate import years as _validate_years
 
 if TYPE_CHECKING:
     from multivector.panel import UngaChannel
@@ -272,6 +273,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     from multivector.measures import balance as bal
 
     iso3 = states.validate_iso3(iso3)
+    years = _validate_years(years)  # OptionError for (), reversed or fractional years
     ps = pole_set if isinstance(pole_set, poles_mod.PoleSet) else poles_mod.load_pole_set(
         pole_set)
     peer = (peers if isinstance(peers, PeerSet) or peers is None
