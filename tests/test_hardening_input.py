@@ -266,20 +266,37 @@ def test_out_written_whole(cli_clean, tmp_path):
 
 
 @pytest.mark.parametrize("target, message", [
-    ("no_such_folder/x.csv", "--out: cannot write 'no_such_folder/x.csv': no folder "
-                             "'no_such_folder'"),
+    ("a_file.txt/x.csv", "--out: cannot write 'a_file.txt/x.csv': 'a_file.txt' is not a "
+                         "folder"),
+    ("a_file.txt/sub/x.csv", "--out: cannot write 'a_file.txt/sub/x.csv': 'a_file.txt' is not "
+                             "a folder"),
     (".", "--out: '.' is a folder; give a file name"),
 ])
 def test_out_unwritable_refused_first(cli_clean, target, message):
+    pathlib.Path("a_file.txt").write_text("in the way\n")
     assert _error(cli_clean(["poles", "show", "core", "--out", target])) == message
+
+
+def test_out_into_a_new_folder(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["poles", "show", "wide", "-f", "json", "-o", "new/dir/p.json"])
+    assert res.exit_code == 0, res.output
+    assert set(pd.read_json(tmp_path / "new" / "dir" / "p.json")["pole"]) >= {"GCC", "IND"}
+    assert [p.name for p in (tmp_path / "new" / "dir").iterdir()] == ["p.json"]
 
 
 def test_claims_check_refuses_the_out_path_before_computing(cli_clean):
     example = pathlib.Path(__file__).resolve().parents[1] / "examples" / "claims"
     claims_file = sorted(example.glob("*.yaml"))[0]
+    pathlib.Path("a_file.txt").write_text("in the way\n")
     # no warehouse and no mirror: the path is refused before anything is pulled or computed
-    res = cli_clean(["claims", "check", claims_file, "--out", "missing/out.json"])
-    assert _error(res) == "--out: cannot write 'missing/out.json': no folder 'missing'"
+    res = cli_clean(["claims", "check", claims_file, "--out", "a_file.txt/out.json"])
+    assert _error(res) == ("--out: cannot write 'a_file.txt/out.json': 'a_file.txt' is not a "
+                           "folder")
 
 
 @pytest.mark.parametrize("years, message", [

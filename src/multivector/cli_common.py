@@ -55,6 +55,10 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
         ``cannot write <path>: <reason>``.
     """
     path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OptionError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
                                 dir=path.parent if str(path.parent) else ".")
     os.close(fd)

@@ -150,8 +150,9 @@ def weights(pairs: dict[str, float] | tuple | list, known: tuple[str, ...], what
 
 
 def output_path(path: Path | str, name: str = "--out") -> Path:
-    """Check, before anything is computed, that a file can be written at ``path``: its folder
-    exists and is writable, and it is not a folder itself.
+    """Check, before anything is computed, that a file can be written at ``path``: it is not a
+    folder, and its folder exists and is writable or can be made (the nearest existing folder
+    above it is a writable folder, not a file).
 
     Raises
     ------
@@ -159,11 +160,13 @@ def output_path(path: Path | str, name: str = "--out") -> Path:
         Naming the path and what is wrong.
     """
     p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
     if p.is_dir():
         raise OptionError(f"{name}: {str(p)!r} is a folder; give a file name")
+    folder = p.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
     if not folder.is_dir():
-        raise OptionError(f"{name}: cannot write {str(p)!r}: no folder {str(folder)!r}")
+        raise OptionError(f"{name}: cannot write {str(p)!r}: {str(folder)!r} is not a folder")
     if not os.access(folder, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
         raise OptionError(f"{name}: cannot write {str(p)!r}: permission denied")
     return p
