@@ -79,3 +79,45 @@ def warehouse_env(built_warehouse, monkeypatch, mirror) -> Path:
     """MULTIVECTOR_WAREHOUSE pointed at the shared built warehouse (read-only use)."""
     monkeypatch.setenv("MULTIVECTOR_WAREHOUSE", str(built_warehouse))
     return built_warehouse
+
+
+def _tree(*roots: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``roots`` with its size and modification time."""
+    out = {}
+    for root in roots:
+        if root.is_file():
+            st = root.stat()
+            out[str(root)] = (st.st_size, st.st_mtime_ns)
+        for p in sorted(root.rglob("*")) if root.is_dir() else []:
+            st = p.stat()
+            out[str(p)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+@pytest.fixture
+def cli_clean(tmp_path, monkeypatch, _isolated_home):
+    """Run the CLI in an empty working folder and check that nothing changed on disk.
+
+    Returns ``invoke(args, *watch)``: the typer result, after asserting that the working
+    folder, MULTIVECTOR_HOME and the ``watch`` paths (the fixtures a test reads) hold the same
+    files as before, unchanged, and that no traceback was printed.
+    """
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    runner = CliRunner()
+
+    def invoke(args: list[str], *watch: Path):
+        roots = (work, _isolated_home, *watch)
+        before = _tree(*roots)
+        res = runner.invoke(app, [str(a) for a in args])
+        assert _tree(*roots) == before, "the command changed files on disk"
+        assert "Traceback" not in res.output, res.output
+        assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+        return res
+
+    return invoke

@@ -302,7 +302,8 @@ def test_unknown_pole_set_name(tmp_path):
 
 
 def test_user_pole_set_without_name_takes_the_file_stem(tmp_path):
-    p = _write(tmp_path, '[[pole]]\nid = "A"\nmembers = ["USA"]\n', "my_poles.toml")
+    p = _write(tmp_path, '[[pole]]\nid = "A"\nmembers = ["USA"]\n[[pole]]\nid = "B"\n'
+               'members = ["CHN"]\n', "my_poles.toml")  # two poles: one is refused
     ps = poles.load_pole_set(p)
     assert ps.name == "my_poles"
-    assert ps.members(2000)["iso3"].tolist() == ["USA"]
+    assert ps.members(2000)["iso3"].tolist() == ["USA", "CHN"]

@@ -17,8 +17,13 @@ cover) yields no rows, never an exception: a claim about it is *unverifiable*.
 
 Ranks: rank 1 is the highest value in the year unless the spec says lower ranks first
 (concentration: rank 1 is the least concentrated); ties share the best rank
-(``method="min"``); ranks are over the states (``kind = 'state'`` in the warehouse's
-``states`` table) with a value that year, and the evidence says how many.
+(``method="min"``); ranks are over the states (``kind`` ``state`` or ``historical``, a
+dissolved state such as Yugoslavia, in the warehouse's ``states`` table) with a value that
+year, and the evidence says how many.
+
+A name the data cannot have (``minerals.unobtainium.share``: no such mineral in the
+warehouse) is an unknown measure (:meth:`MeasureData.unknown`), refused before any check is
+computed, not an *unverifiable* claim.
 """
 
 from __future__ import annotations
@@ -404,15 +409,22 @@ def _channel_span(md: MeasureData, channel: str) -> tuple[int, int] | None:
     return None  # formats: years of the maintained table, not known without it
 
 
-def _composite_span(md: MeasureData) -> tuple[int, int] | None:
-    """Years in which enough channels have data for a composite."""
+def composite_span(md: MeasureData, min_channels: int | None = None
+                   ) -> tuple[int, int] | None:
+    """First and last year in which at least ``min_channels`` channels (default
+    :data:`multivector.measures.balance.MIN_CHANNELS`) have data for a composite."""
     from multivector.measures.balance import MIN_CHANNELS
 
+    need = MIN_CHANNELS if min_channels is None else min_channels
     spans = [s for s in (_channel_span(md, c) for c in CHANNEL_NAMES) if s is not None]
     years = [y for y in range(min((a for a, _ in spans), default=0),
                               max((b for _, b in spans), default=-1) + 1)
-             if sum(a <= y <= b for a, b in spans) >= MIN_CHANNELS]
+             if sum(a <= y <= b for a, b in spans) >= need]
     return (years[0], years[-1]) if years else None
+
+
+def _composite_span(md: MeasureData) -> tuple[int, int] | None:
+    return composite_span(md)
 
 
 def _power_span(md: MeasureData) -> tuple[int, int] | None:
@@ -477,8 +489,11 @@ class MeasureData:
         self._cache: dict = {}
         self._tables = {r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables").fetchall()}
-        self._states = (set(con.execute("SELECT iso3 FROM states WHERE kind = 'state'")
-                            .df()["iso3"]) if "states" in self._tables else None)
+        # states, current and dissolved (Yugoslavia, the GDR...: kind 'historical'), so that
+        # a claim about YUG in 1985 is judged as `multivector balance YUG` computes it
+        self._states = (set(con.execute("SELECT iso3 FROM states WHERE kind IN ('state', "
+                                        "'historical')").df()["iso3"])
+                        if "states" in self._tables else None)
 
     # -- plumbing
     def has_table(self, name: str) -> bool:
@@ -557,6 +572,23 @@ class MeasureData:
             return None
         return self.cached(("span", spec.frame, spec.where),
                            lambda: FRAMES[spec.frame].span(self, spec))
+
+    def unknown(self, spec: MeasureSpec) -> str | None:
+        """Why the name of ``spec`` names nothing in these data (a mineral the minerals table
+        never lists), or None. A measure whose table is absent is not unknown: its claims are
+        unverifiable."""
+        mineral = dict(spec.where).get("mineral_key")
+        if mineral is None or not self.has_table("minerals"):
+            return None
+        keys = self.cached(("mineral_keys",), lambda: sorted({
+            re.sub(r"[^a-z0-9]+", "_", str(m).strip().lower()).strip("_")
+            for (m,) in self.con.execute("SELECT DISTINCT mineral FROM minerals").fetchall()}))
+        if mineral in keys:
+            return None
+        near = difflib.get_close_matches(mineral, keys, n=3, cutoff=0.6)
+        return (f"unknown measure {spec.name!r}: no mineral {mineral!r} in this warehouse; "
+                + (f"nearest: {', '.join(near)}" if near else
+                   f"minerals: {', '.join(keys[:12])}{'...' if len(keys) > 12 else ''}"))
 
     def why_missing(self, spec: MeasureSpec) -> str | None:
         """Why the measure has no data at all here (a missing table or module), or None."""

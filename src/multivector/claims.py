@@ -24,8 +24,9 @@ measure of :mod:`multivector.catalog`. Verdicts (``METHODS.md``, *Claims*; ``doc
 * a ratio check compares the growth factor ``v(Y2) / v(Y1)`` with the stated factor the same way;
 * a rank check is supported when the state's rank equals the stated rank; ``tolerance`` on a
   rank check is an absolute number of places (default 0: exact);
-* any check without data (a year, state, measure or table the warehouse does not have) is
-  *unverifiable*;
+* any check without data (a year, state or table the warehouse does not have) is
+  *unverifiable*; a name the data cannot have (``minerals.unobtainium.share``) is an error
+  (unknown measure), raised before anything is computed;
 * a claim is supported only when all its checks are, contradicted when any is, and otherwise
   unverifiable.
 
@@ -50,6 +51,9 @@ DEFAULT_TOLERANCE = 0.1
 DEFAULT_RANK_TOLERANCE = 0
 FLOAT_SLACK = 1e-9  # relative: a statement exactly at the tolerance edge is supported
 YEAR_RANGE = (1800, 2100)
+MAX_BYTES = 1_000_000  # a claims file is text people write: a megabyte is thousands of claims
+MAX_DEPTH = 20  # nesting of mappings and lists (a claims file needs 5)
+MAX_RANK = 10_000  # there are about 200 states
 
 TOP_KEYS = {"source", "claims"}
 CLAIM_KEYS = {"id", "text", "country", "checks", "note"}
@@ -79,7 +83,7 @@ class ClaimsFileError(MultivectorError):
         self.file, self.where, self.value, self.message = file, where, value, message
         text = file + (f", {where}" if where else "") + f": {message}"
         if value is not self._NO_VALUE:
-            text += f" (value: {value!r})"
+            text += f" (value: {_short(value)})"
         super().__init__(text)
 
 
@@ -121,7 +125,27 @@ class ClaimsFile:
 
 # ------------------------------------------------------------------------------- validation
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping (YAML keeps the last)."""
+    """A safe loader that refuses a key given twice in one mapping (YAML keeps the last),
+    aliases (``*name``: a few hundred bytes of nested aliases expand to gigabytes) and nesting
+    deeper than :data:`MAX_DEPTH` (thousands of ``[`` overflow Python's stack)."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor}) are not allowed in a claims file: write "
+                "the value out", event.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _no_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
@@ -141,6 +165,9 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 def load_claims(path: str | Path) -> ClaimsFile:
     """Read and validate a claims file.
 
+    Refused: files over :data:`MAX_BYTES`, YAML aliases (an alias bomb expands a few hundred
+    bytes to gigabytes), nesting deeper than :data:`MAX_DEPTH`, numbers a float cannot hold.
+
     Raises
     ------
     ClaimsFileError
@@ -149,9 +176,15 @@ def load_claims(path: str | Path) -> ClaimsFile:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ClaimsFileError(str(path), f"too large: {size:,} bytes (at most {MAX_BYTES:,}); "
+                                             "split it into several files")
         text = path.read_text("utf-8")
     except FileNotFoundError:
         raise ClaimsFileError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise ClaimsFileError(str(path), "is a folder, not a claims file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ClaimsFileError(str(path), f"cannot be read: {exc}") from None
     try:
@@ -161,6 +194,11 @@ def load_claims(path: str | Path) -> ClaimsFile:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise ClaimsFileError(str(path), f"not valid YAML: {problem}", where) from None
+    except ValueError as exc:  # an integer of more digits than Python converts (4,300)
+        raise ClaimsFileError(str(path), f"not valid YAML: a number too large to read ({exc})"
+                              ) from None
+    except RecursionError:  # a YAML construct deeper than the composer's count sees
+        raise ClaimsFileError(str(path), f"nested more than {MAX_DEPTH} levels deep") from None
     return parse_claims(raw, str(path))
 
 
@@ -168,11 +206,27 @@ def _type(v: object) -> str:
     return type(v).__name__
 
 
+def _short(v: object) -> str:
+    """``repr`` of a value for a message, a huge number or text cut to a readable length."""
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
+        return f"a number of about {int(v.bit_length() * 0.30103):,} digits"
+    text = repr(v)
+    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
+
+
 def _is_number(v: object) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    """A finite number a float can hold (10**400, an int YAML reads exactly, is not)."""
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:
+        return False
 
 
 def _number_hint(v: object) -> str:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return "; it is too large or not finite"
     if isinstance(v, str):
         s = v.strip()
         if s.endswith("%"):
@@ -325,9 +379,10 @@ def _parse_check(k: object, j: int, file: str, claim_where: str) -> Check:
                                         "ratio checks)", where, k.get("years"))
         years = (_year(k["year"], file, where),)
         if kind == "rank":
-            if isinstance(stated, bool) or not isinstance(stated, int) or stated < 1:
-                raise ClaimsFileError(file, "'rank' must be a whole number, 1 or more",
-                                      where, stated)
+            if (isinstance(stated, bool) or not isinstance(stated, int)
+                    or not 1 <= stated <= MAX_RANK):
+                raise ClaimsFileError(file, f"'rank' must be a whole number from 1 to "
+                                            f"{MAX_RANK:,}", where, stated)
         elif not _is_number(stated):
             raise ClaimsFileError(file, f"'stated' must be a number{_number_hint(stated)}",
                                   where, stated)
@@ -336,7 +391,7 @@ def _parse_check(k: object, j: int, file: str, claim_where: str) -> Check:
         raise ClaimsFileError(file, "'tolerance' must be a number, 0 or more "
                                     f"{'(places)' if kind == 'rank' else '(relative: 0.1 is 10%)'}"
                                     f"{_number_hint(tol)}", where, tol)
-    if kind == "rank" and float(tol) != int(tol):
+    if kind == "rank" and (float(tol) != int(tol) or tol > MAX_RANK):
         raise ClaimsFileError(file, "'tolerance' of a rank check is a whole number of places",
                               where, tol)
     return Check(spec.name, kind, years, float(stated), float(tol))
@@ -491,6 +546,12 @@ def check(claims: ClaimsFile, data) -> list[ClaimResult]:
     """
     from multivector import catalog
 
+    unknown = getattr(data, "unknown", None)
+    for i, claim in enumerate(claims.claims, start=1):  # names the data cannot have, first
+        for j, chk in enumerate(claim.checks, start=1):
+            why = unknown(catalog.resolve(chk.name)) if unknown is not None else None
+            if why:
+                raise ClaimsFileError(claims.path, why, f"claim {claim.id!r} (#{i}), check {j}")
     results = []
     for claim in claims.claims:
         evidence = []

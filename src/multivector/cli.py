@@ -17,9 +17,9 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from multivector import cli_terms
+from multivector import cli_terms, validate
 from multivector.cli_claims import claims_app
-from multivector.cli_common import console, err, friendly
+from multivector.cli_common import atomic_write, console, err, friendly
 from multivector.cli_terms import explain
 from multivector.errors import MultivectorError
 
@@ -61,7 +61,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "",
     if fmt is Format.parquet:
         if out is None:
             raise MultivectorError("--format parquet needs --out FILE")
-        frame.to_parquet(out, index=False)
+        atomic_write(out, lambda tmp: frame.to_parquet(tmp, index=False))
         err.print(f"wrote {len(frame)} rows to {out}")
         return
     if fmt is Format.csv:
@@ -84,7 +84,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "",
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        out.write_text(text, encoding="utf-8")
+        atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         err.print(f"wrote {len(frame)} rows to {out}")
 
 
@@ -96,9 +96,17 @@ def parse_years(text: str) -> tuple[int, int]:
     y0, y1 = int(m.group(1)), int(m.group(2) or m.group(1))
     if y1 < y0:
         raise MultivectorError(f"--years: {y1} is before {y0}")
-    if y0 < 1946 or y1 > 2100:
-        raise MultivectorError(f"--years must lie within 1946-2100, got {text!r}")
+    if y0 < validate.YEARS[0] or y1 > validate.YEARS[1]:
+        raise MultivectorError(f"--years must lie within {validate.YEARS[0]}-"
+                               f"{validate.YEARS[1]}, got {text!r}")
     return y0, y1
+
+
+def _focal_note(ps, iso3: str, span: tuple[int, int]) -> None:
+    """Say so when the focal state is a member of one of the poles (it is left out of it)."""
+    note = ps.focal_note(iso3, span)
+    if note:
+        err.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
 
 
 def _state_years(country: str, years: str) -> tuple[str, tuple[int, int]]:
@@ -204,6 +212,7 @@ def poles_show(
     """Members of each pole of a set in a year."""
     from multivector.poles import load_pole_set
 
+    validate.number(year, "year", "--year")
     ps = load_pole_set(pole_set)
     frame = ps.members(year)
     labels = {p.id: p.label for p in ps.poles}
@@ -312,14 +321,18 @@ def alignment(
     from multivector import poles as poles_mod
     from multivector import profile, states, warehouse
 
+    validate.number(boot, "n_boot", "--boot")
+    validate.number(level, "level", "--level")
+    validate.number(seed, "seed", "--seed")
     iso3 = states.validate_iso3(country)
     warehouse.ensure()
     opts = profile.UngaOptions(measure.value, bloc.value, by.value,
                                issue.value if issue else None, important_only, amendments,
                                paragraphs, boot, level, seed)
+    span, ps = parse_years(years), poles_mod.load_pole_set(poles)
+    _focal_note(ps, iso3, span)
     with warehouse.connect() as con:
-        frame = profile.unga_alignment(con, iso3, parse_years(years),
-                                       poles_mod.load_pole_set(poles), opts)
+        frame = profile.unga_alignment(con, iso3, span, ps, opts)
     frame = frame[["iso3", "pole", "session", "year", "measure", "value", "lo", "hi",
                    "n_votes"]]
     emit(frame, fmt, out, title=f"{iso3}: UNGA {measure.value} by pole")
@@ -362,6 +375,8 @@ def idealpoints(
     """
     from multivector import idealpoint_store, paths, states, warehouse
 
+    validate.number(rw_scale, "rw_scale", "--rw-scale")
+    validate.number(n_boot, "n_boot", "--n-boot")
     warehouse.ensure()
     first, last = parse_sessions(fit_sessions)
     settings = idealpoint_store.IdealPointSettings(mode.value, bridging.value, rw_scale,
@@ -442,16 +457,41 @@ def trade(
     from multivector import poles as poles_mod
 
     iso3, span = _state_years(country, years)
+    ps = poles_mod.load_pole_set(poles)
     with warehouse.connect() as con:
+        cover = con.execute("SELECT min(year), max(year), min(year) FILTER (WHERE reporter = ?),"
+                            " max(year) FILTER (WHERE reporter = ?) FROM trade",
+                            [iso3, iso3]).fetchall()[0]
         if by is TradeBy.partner:
             flows, _ = panel.trade_flows(con, span, [iso3])
             frame = flows.sort_values(["flow", "year", "value_usd_m"],
                                       ascending=[True, True, False]).reset_index(drop=True)
-            emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, mirror, gap)")
-            return
-        frame = profile.trade_by_pole(con, iso3, span, poles_mod.load_pole_set(poles))
-    frame.insert(0, "iso3", iso3)
+        else:
+            frame = profile.trade_by_pole(con, iso3, span, ps)
+            frame.insert(0, "iso3", iso3)
+    _trade_coverage(iso3, span, frame, cover)
+    if by is TradeBy.partner:
+        emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, mirror, gap)")
+        return
+    _focal_note(ps, iso3, span)
     emit(frame, fmt, out, title=f"{iso3}: trade by pole")
+
+
+def _trade_coverage(iso3: str, span: tuple[int, int], frame: pd.DataFrame,
+                    cover: tuple) -> None:
+    """Refuse an empty answer, and say where the data stop when they stop inside ``span``."""
+    first, last, own_first, own_last = cover
+    where = ("IMF DOTS in this warehouse covers "
+             + (f"{first}-{last}" if last is not None else "no year")
+             + (f"; {iso3} reports {own_first}-{own_last}" if own_last is not None else
+                f"; {iso3} reports no trade"))
+    if frame.empty:
+        raise MultivectorError(f"no trade data for {iso3} in {span[0]}-{span[1]}: {where}")
+    have = int(frame["year"].max())
+    if have < span[1]:
+        gap = f"{have + 1}" if have + 1 == span[1] else f"{have + 1}-{span[1]}"
+        err.print(f"[yellow]note:[/] trade data for {iso3} end in {have} ({where}); {gap} not "
+                  "shown and not extrapolated", highlight=False, soft_wrap=True)
 
 
 Channel = _choices("Channel", ("exports", "imports", "unga", "security", "igo", "formats",
@@ -494,6 +534,7 @@ def shares(
     if igos not in ("cow", "manyios"):
         raise MultivectorError(f"--igos must be cow or manyios, got {igos!r}")
     ps = poles_mod.load_pole_set(poles)
+    _focal_note(ps, iso3, span)
     warehouse.ensure()
     with warehouse.connect() as con:
         if channel is Channel.minerals:
@@ -592,6 +633,9 @@ def power(
     from multivector import peers as peers_mod
     from multivector.measures import power as power_mod
 
+    validate.number(year, "year", "--year")
+    validate.number(pillar, "pillar", "--pillar")
+    validate.number(draws, "draws", "--draws")
     w = _parse_weights(weights)
     cset_given = _parse_set(component_set)
     iso3 = states.validate_iso3(country) if country else None
@@ -670,10 +714,11 @@ def _parse_set(text: str | None) -> tuple[str, ...] | None:
 
 def _named_weights(text: str | None, known: tuple[str, ...], what: str
                    ) -> dict[str, float] | None:
-    """``--weights`` text, ``name=number,...``, checked against the ``known`` names."""
+    """``--weights`` text, ``name=number,...``, checked against the ``known`` names and
+    :data:`multivector.validate.RULES` (finite, 0 or more, at least one above 0)."""
     if not text:
         return None
-    out = {}
+    pairs = []
     for part in text.split(","):
         name, _, val = part.partition("=")
         name = name.strip()
@@ -681,12 +726,10 @@ def _named_weights(text: str | None, known: tuple[str, ...], what: str
             raise MultivectorError(f"--weights: unknown {what} {name!r}; known: "
                                    f"{', '.join(known)}")
         try:
-            out[name] = float(val)
+            pairs.append((name, float(val)))
         except ValueError:
             raise MultivectorError(f"--weights: {part!r} is not {what}=number") from None
-        if out[name] < 0:
-            raise MultivectorError(f"--weights: {name} must not be negative")
-    return out
+    return validate.weights(pairs, known, what, "--weights")
 
 
 def _parse_weights(text: str | None) -> dict[str, float] | None:
@@ -705,11 +748,7 @@ UngaMeasureOpt = Annotated[Measure, typer.Option(
 
 def _channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
     weights = _named_weights(text, BALANCE_CHANNELS, "channel")
-    if weights is None:
-        return None
-    if not any(v > 0 for v in weights.values()):
-        raise MultivectorError("--weights: at least one channel needs a positive weight")
-    return tuple(weights.items())
+    return None if weights is None else tuple(weights.items())
 
 
 ChannelSetOpt = Annotated[str | None, typer.Option(
@@ -768,11 +807,15 @@ def balance(
     from multivector.measures import balance as bal
 
     iso3 = states.validate_iso3(country)
+    validate.number(min_channels, "min_channels", "--min-channels",
+                    hi=len(BALANCE_CHANNELS))
+    validate.number(boot, "n_boot", "--boot")
     span = parse_years(years)
     ps = poles_mod.load_pole_set(poles)
     bo = profile.BalanceOptions(weights=_channel_weights(weights), min_channels=min_channels,
                                 n_boot=boot, channel_set=_channel_set(channels))
     uo = profile.UngaOptions(measure=measure.value)
+    _focal_note(ps, iso3, span)
     warehouse.ensure()
     with warehouse.connect() as con:
         sh = profile.focal_shares(con, iso3, span, ps, uo, bo.channels)
@@ -812,6 +855,14 @@ def balance(
                  caption=explain(frame.columns))
             return
         frame = profile.focal_balance(con, iso3, span, ps, uo, bo, shares=sh)
+    have = set(frame.loc[frame["channel"] == "composite", "year"].astype(int))
+    lack = [y for y in range(span[0], span[1] + 1) if y not in have]
+    if lack:
+        years_text = (f"{lack[0]}" if len(lack) == 1 else f"{lack[0]}-{lack[-1]}"
+                      if lack[-1] - lack[0] == len(lack) - 1 else ", ".join(map(str, lack)))
+        err.print(f"[yellow]note:[/] no composite for {iso3} in {years_text}: fewer than "
+                  f"{min_channels} channels have data there (channels shown alone)",
+                  highlight=False, soft_wrap=True)
     cols = ["iso3", "year", "channel", "evenness", "hhi_norm", "dominant_pole",
             "dominant_share", "lo", "hi", "poles_share"]
     if fmt is not Format.table or out is not None:
@@ -852,6 +903,10 @@ def rank(
     from multivector.measures import balance as bal
 
     ps = poles_mod.load_pole_set(poles)
+    validate.number(year, "year", "--year")
+    validate.number(min_channels, "min_channels", "--min-channels",
+                    hi=len(BALANCE_CHANNELS))
+    validate.number(draws, "draws", "--draws")
     given = _channel_weights(weights)
     chosen = _channel_set(channels)
     w = dict(given or bal.DEFAULT_WEIGHTS)
@@ -861,6 +916,7 @@ def rank(
     s_default = draws == derived.SETTINGS["sensitivity"]["draws"] and given is None
     warehouse.ensure()
     with warehouse.connect() as con:
+        _year_in_composite(con, year, min_channels)
         # every state's ranking and sensitivity under the defaults are stored at build time
         frame = (derived.load(con, "derived_ranking", "ranking", "WHERE pole_set = ? AND "
                               "year = ?", [ps.name, year]) if defaults else None)
@@ -896,6 +952,17 @@ def rank(
          caption=explain(frame.columns))
 
 
+def _year_in_composite(con, year: int, min_channels: int) -> None:
+    """Refuse at once a year outside the years any state can have a composite in."""
+    from multivector import catalog
+
+    span = catalog.composite_span(catalog.MeasureData(con), min_channels)
+    if span is None or not span[0] <= year <= span[1]:
+        where = (f"{span[0]}-{span[1]}" if span else "no year")
+        raise MultivectorError(f"{year} is outside the data: a composite ({min_channels} "
+                               f"channels with data) exists for {where} in this warehouse")
+
+
 @app.command("sensitivity", help=cli_terms.SENSITIVITY_HELP)
 @_friendly
 def sensitivity_cmd(
@@ -917,6 +984,8 @@ def sensitivity_cmd(
     from multivector import sensitivity as sens
 
     iso3 = states.validate_iso3(country) if country else None
+    validate.number(draws, "draws", "--draws")
+    validate.number(seed, "seed", "--seed")
     span = parse_years(years)
     stored_years = derived.SETTINGS["sensitivity"]["years"]
     use_stored = (not scenarios and draws == derived.SETTINGS["sensitivity"]["draws"]

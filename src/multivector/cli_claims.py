@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from multivector.cli_common import console, err, friendly
+from multivector.cli_common import atomic_write, console, err, friendly
 
 claims_app = typer.Typer(help="Check statements (figures, growth, ranks) against the data.",
                          no_args_is_help=True)
@@ -103,14 +103,18 @@ def check_cmd(
             console.print(table)
             err.print(summary)
             return
-        with out.open("w", encoding="utf-8") as fh:
-            Console(file=fh, width=120, no_color=True).print(table)
+        def write_table(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8") as fh:
+                Console(file=fh, width=120, no_color=True).print(table)
+
+        atomic_write(out, write_table)
         err.print(f"wrote {len(results)} claims to {out} ({summary})")
         return
     if out is None:
         typer.echo(text.rstrip("\n"))
     else:
-        out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        body = text + ("" if text.endswith("\n") else "\n")
+        atomic_write(out, lambda tmp: tmp.write_text(body, encoding="utf-8"))
         err.print(f"wrote {len(results)} claims to {out} ({summary})")
 
 

@@ -66,3 +66,24 @@ class UnknownCountryError(MultivectorError):
 
 class WarehouseMissingError(MultivectorError):
     """The warehouse has not been built yet."""
+
+
+class OptionError(MultivectorError):
+    """An option (a number, a year range, a pole set, a path) a user or a caller gave that is
+    outside what it can be: the message names the option, the rule and the value."""
+
+
+class PoleFileError(MultivectorError):
+    """A pole-set file (TOML) that breaks a rule of the form: names the file, the pole and the
+    value at fault."""
+
+    def __init__(self, file: str, message: str, pole: str | None = None,
+                 value: object = None):
+        self.file, self.pole, self.value, self.message = file, pole, value, message
+        text = file + (f", pole {pole!r}" if pole is not None else "") + f": {message}"
+        if value is not None:
+            text += f" (value: {value!r})"
+        super().__init__(text)
+
+    def __reduce__(self):
+        return (type(self), (self.file, self.message, self.pole, self.value))

@@ -42,6 +42,12 @@ class IdealPointSettings:
     first_session: int = 1
     last_session: int = 200
 
+    def __post_init__(self) -> None:  # the CLI's rules (multivector.validate), same words
+        from multivector import validate
+
+        validate.number(self.rw_scale, "rw_scale")
+        validate.number(self.n_boot, "n_boot")
+
     @property
     def key(self) -> str:
         if self == IdealPointSettings():

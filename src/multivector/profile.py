@@ -22,6 +22,7 @@ from multivector.measures.balance import MIN_CHANNELS
 from multivector.measures.channelset import ChannelSet
 from multivector.panel import load_rollcalls, load_votes, session_range
 from multivector.peers import PeerSet
+from multivector.validate import years as _validate_years
 
 if TYPE_CHECKING:
     from multivector.panel import UngaChannel
@@ -139,6 +140,21 @@ class UngaOptions:
     n_boot: int = 500
     level: float = 0.95
     seed: int = 1992
+
+    def __post_init__(self) -> None:  # the CLI's rules (multivector.validate), same words
+        from multivector import validate
+        from multivector.errors import OptionError
+        from multivector.measures.similarity import MEASURES
+
+        measures = (*MEASURES, "idealpoint_distance")
+        for name, value, allowed in (("measure", self.measure, measures),
+                                     ("bloc", self.bloc, ("mean", "majority")),
+                                     ("by", self.by, ("session", "year"))):
+            if value not in allowed:
+                raise OptionError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        validate.number(self.n_boot, "n_boot")
+        validate.number(self.level, "level")
+        validate.number(self.seed, "seed")
 
     def channel(self) -> UngaChannel:
         """The UNGA channel of the balance under these choices
@@ -259,6 +275,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     from multivector.measures import balance as bal
 
     iso3 = states.validate_iso3(iso3)
+    years = _validate_years(years)  # OptionError for (), reversed or fractional years
     ps = pole_set if isinstance(pole_set, poles_mod.PoleSet) else poles_mod.load_pole_set(
         pole_set)
     peer = (peers if isinstance(peers, PeerSet) or peers is None
@@ -499,6 +516,29 @@ class BalanceOptions:
     n_boot: int = 500
     level: float = 0.95
     seed: int = 1992
+
+    def __post_init__(self) -> None:  # the CLI's rules (multivector.validate), same words
+        from multivector import validate
+        from multivector.errors import OptionError
+        from multivector.measures.balance import DEFAULT_WEIGHTS
+
+        known = tuple(DEFAULT_WEIGHTS)
+        chans = getattr(self, "channels", known)
+        if (isinstance(chans, str) or not isinstance(chans, tuple | list) or not chans
+                or any(c not in known for c in chans)):
+            raise OptionError(f"channels must be a non-empty tuple of {', '.join(known)}, "
+                              f"got {chans!r}")
+        if getattr(self, "weights", None) is not None:
+            validate.weights(self.weights, known, "channel")
+        cs = self.channel_set
+        if cs is not None and (isinstance(cs, str) or not isinstance(cs, tuple | list)
+                               or not cs or any(c not in chans for c in cs)):
+            raise OptionError(f"channel_set must be a non-empty tuple of {', '.join(chans)}, "
+                              f"got {cs!r}")
+        validate.number(self.min_channels, "min_channels", hi=len(chans))
+        validate.number(self.n_boot, "n_boot")
+        validate.number(self.level, "level")
+        validate.number(self.seed, "seed")
 
     def weight_dict(self) -> dict[str, float]:
         from multivector.measures.balance import DEFAULT_WEIGHTS

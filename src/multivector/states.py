@@ -25,6 +25,8 @@ from __future__ import annotations
 import difflib
 import io
 import logging
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -91,25 +93,120 @@ def country_name(iso3: str) -> str:
     return str(hit.iloc[0]) if len(hit) else iso3
 
 
-def validate_iso3(code: str) -> str:
-    """Return ``code`` upper-cased if it is a known ISO3 code; else raise with the nearest matches.
+MAX_NAME_LENGTH = 100  # longer text is no country name; refused before any matching
+_GENERIC = frozenset({"the", "of", "and", "rep", "republic", "dem", "democratic", "people",
+                      "peoples", "s", "federation", "federal", "kingdom", "state", "states",
+                      "islamic", "arab", "united", "socialist", "plurinational", "bolivarian",
+                      "great", "st", "saint", "union"})
 
-    Names are accepted too (``Kazakhstan`` gives ``KAZ``).
+
+def _words(text: str) -> list[str]:
+    """Lower-case words of a name, accents dropped (``Côte d'Ivoire``: cote, d, ivoire)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.findall(r"[a-z0-9]+", plain.casefold())
+
+
+@cache
+def _names() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Every known name of every ISO3 code (as normalised text, to its code) and each code's
+    name words: country_converter's short and official names, the ISO3 table's names and the
+    override table's names and labels."""
+    exact: dict[str, str] = {}
+    words: dict[str, set[str]] = {}
+
+    def add(name: object, iso3: object) -> None:
+        if not isinstance(name, str) or not isinstance(iso3, str) or not name.strip():
+            return
+        w = _words(name)
+        exact.setdefault(" ".join(w), iso3)
+        words.setdefault(iso3, set()).update(w)
+
+    cc = _converter().data
+    for r in cc[["ISO3", "name_short", "name_official"]].itertuples(index=False):
+        add(r.name_short, r.ISO3)
+        add(r.name_official, r.ISO3)
+    for r in iso3_table().itertuples():
+        add(r.name, r.iso3)
+    for r in name_overrides().dropna(subset=["iso3"]).itertuples():
+        add(r.name, r.iso3)
+        add(r.label, r.iso3)
+    return exact, words
+
+
+def _regex_candidate(text: str) -> str | None:
+    """The ISO3 code whose country_converter regular expression finds ``text`` (one only)."""
+    cc = _converter().data
+    hits = {iso for iso, rx in zip(cc["ISO3"], cc["regex"], strict=True)
+            if isinstance(rx, str) and re.search(rx, text, flags=re.IGNORECASE)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _explained(text: str, iso3: str) -> bool:
+    """Whether every word of ``text`` belongs to a name of ``iso3``, is generic (republic,
+    of...) or is itself found by the country's regular expression: so ``Republic of
+    Kazakhstan`` and ``Kazakh`` resolve, ``not a country at all but Kazakhstan`` does not."""
+    rx = _converter().data.set_index("ISO3")["regex"].get(iso3)
+    known = _names()[1].get(iso3, set())
+    words = _words(text)
+    joined = {i for i in range(len(words) - 1) if words[i] + words[i + 1] in known}
+    for i, w in enumerate(words):  # one letter: an abbreviation (U.S.A.); Viet Nam: joined
+        if w in known or w in _GENERIC or len(w) == 1 or i in joined or i - 1 in joined:
+            continue
+        if isinstance(rx, str) and re.search(rx, w, flags=re.IGNORECASE):
+            continue
+        return False
+    return True
+
+
+def validate_iso3(code: object) -> str:
+    """Return the ISO3 code a user means, or raise with the nearest matches.
+
+    Accepted: an ISO3 code multivector knows (``KAZ``, ``YUG``), an ISO2 code (``KZ``), a
+    known name written in full (``Kazakhstan``, ``Republic of Kazakhstan``, ``Soviet Union``,
+    case and accents aside), or text country_converter's regular expression finds for one
+    country when every word of it belongs to that country's names (``kazakh``, ``Korea,
+    Rep.``). Free text that merely contains a name (``not a country at all but Kazakhstan``)
+    is refused with the nearest names; text longer than :data:`MAX_NAME_LENGTH` characters is
+    refused before any matching.
+
+    Raises
+    ------
+    UnknownCountryError
+        Not text, too long, or no country; the message lists the nearest matches.
     """
-    up = code.strip().upper()
+    if not isinstance(code, str):
+        raise UnknownCountryError(f"a country must be an ISO3 code or a name, as text; got "
+                                  f"{type(code).__name__} {code!r}")
+    text = code.strip()
+    if not text:
+        raise UnknownCountryError("a country must be an ISO3 code or a name; got empty text")
+    if len(text) > MAX_NAME_LENGTH:
+        raise UnknownCountryError(f"not a country code or name: {len(text):,} characters "
+                                  f"(at most {MAX_NAME_LENGTH}), starting {text[:20]!r}")
+    up = text.upper()
     table = iso3_table()
     if up in set(table.iso3):
         return up
-    by_name = _converter().convert(code, to="ISO3", not_found=None)
-    if isinstance(by_name, str) and by_name in set(table.iso3):
-        return by_name
+    cc = _converter().data
+    if len(up) == 2:
+        hit = cc.loc[cc["ISO2"] == up, "ISO3"]
+        if len(hit):
+            return str(hit.iloc[0])
+    exact = _names()[0].get(" ".join(_words(text)))
+    if exact is not None:
+        return exact
+    cand = _regex_candidate(text)
+    if cand is not None and _explained(text, cand):
+        return cand
     current = table[table.kind == "state"]
     codes = difflib.get_close_matches(up, current.iso3.tolist(), n=3, cutoff=0.6)
-    names = difflib.get_close_matches(code.strip().title(), table.name.astype(str).tolist(),
+    names = difflib.get_close_matches(text.title(), table.name.astype(str).tolist(),
                                       n=3, cutoff=0.6)
     names_as = [f"{n} ({table.loc[table.name == n, 'iso3'].iloc[0]})" for n in names]
+    if cand is not None:
+        names_as.insert(0, f"{country_name(cand)} ({cand})")
     hint = ", ".join(dict.fromkeys([*codes, *names_as])) or "none"
-    raise UnknownCountryError(f"unknown country code {code!r}; nearest matches: {hint}")
+    raise UnknownCountryError(f"unknown country code or name {text!r}; nearest matches: {hint}")
 
 
 @dataclass
