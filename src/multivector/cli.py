@@ -269,6 +269,9 @@ def _choices(name: str, values) -> type[StrEnum]:
 
 Measure = _choices("Measure", ("agreement", "agreement_half", "kappa", "pi", "s_abs", "s_sq",
                                "idealpoint_distance"))
+# the UNGA channel of the balance: split-vote shares (the default) or an affinity
+ChannelMeasure = _choices("ChannelMeasure", ("split", "agreement", "agreement_half", "kappa",
+                                             "pi", "s_abs", "s_sq", "idealpoint_distance"))
 Period = _choices("Period", ("session", "year"))
 BlocRule = _choices("BlocRule", ("mean", "majority"))
 Issue = _choices("Issue", ("me", "nu", "di", "hr", "co", "ec"))
@@ -461,13 +464,14 @@ def shares(
     channel: Annotated[Channel, typer.Option(help="Channel of engagement.")] = Channel.exports,
     years: YearsOpt = "1992-2024",
     poles: PolesOpt = "core",
-    measure: Annotated[Measure, typer.Option(help="UNGA measure (channel unga).")]
-    = Measure.agreement,
+    measure: Annotated[ChannelMeasure, typer.Option(help="UNGA measure (channel unga).")]
+    = ChannelMeasure.split,
     alliances: Annotated[str, typer.Option(help="Alliance data for the security channel: "
                                                 "atop or cow.")] = "atop",
-    igos: Annotated[str, typer.Option(help="IGO data for the igo channel: cow (formal IGOs, "
-                                           "to 2014) or manyios (informal IGOs, to "
-                                           "2010).")] = "cow",
+    igos: Annotated[str, typer.Option(help="IGO data for the igo channel: manyios (Roger & "
+                                           "Rowan's IGOs, one by one, those holding every "
+                                           "pole left out, to 2010) or cow (COW IGO counts, "
+                                           "to 2014).")] = "manyios",
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """A state's engagement by pole per year in one channel: value and share.
@@ -639,8 +643,9 @@ BALANCE_CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
 ChannelWeightsOpt = Annotated[str | None, typer.Option(
     "--weights", help="Channel weights, e.g. 'unga=1,exports=1,imports=1,security=1,igo=0.5,"
                       "formats=0.5' (the defaults); a channel left out gets 0.")]
-UngaMeasureOpt = Annotated[Measure, typer.Option(
-    "--measure", help="UNGA measure turned into an affinity.")]
+UngaMeasureOpt = Annotated[ChannelMeasure, typer.Option(
+    "--measure", help="UNGA channel: split-vote shares, or a measure turned into an "
+                      "affinity.")]
 
 
 def _channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
@@ -665,7 +670,7 @@ def balance(
     country: CountryArg,
     years: YearsOpt = "1992-2024",
     poles: PolesOpt = "core",
-    measure: UngaMeasureOpt = Measure.agreement,
+    measure: UngaMeasureOpt = ChannelMeasure.split,
     weights: ChannelWeightsOpt = None,
     min_channels: Annotated[int, typer.Option(help="Fewest channels with data for a "
                                                    "composite.")] = 3,
@@ -734,7 +739,7 @@ def balance(
 def rank(
     year: Annotated[int, typer.Option(help="Year.")] = 2020,
     poles: PolesOpt = "core",
-    measure: UngaMeasureOpt = Measure.agreement,
+    measure: UngaMeasureOpt = ChannelMeasure.split,
     weights: ChannelWeightsOpt = None,
     min_channels: Annotated[int, typer.Option(help="Fewest channels with data.")] = 3,
     peers: Annotated[str | None, typer.Option(help="Only these states (a peer set or ISO3 "
@@ -756,7 +761,7 @@ def rank(
     ps = poles_mod.load_pole_set(poles)
     given = _channel_weights(weights)
     w = dict(given or bal.DEFAULT_WEIGHTS)
-    defaults = (given is None and measure is Measure.agreement
+    defaults = (given is None and measure is ChannelMeasure.split
                 and min_channels == bal.MIN_CHANNELS
                 and poles in poles_mod.packaged_pole_sets())
     s_default = draws == derived.SETTINGS["sensitivity"]["draws"] and given is None
