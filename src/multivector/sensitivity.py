@@ -46,7 +46,7 @@ SUBSETS: dict[str, dict] = {
     "important": {"important_only": True},
     "no_amendments": {"amendments": False, "paragraphs": False},
 }
-SECURITY = tuple(ch.SECURITY_WEIGHTINGS)  # "obligation" (the default) first
+SECURITY = ("obligation", "flat")  # names of ch.SECURITY_WEIGHTINGS; the default first
 DEFAULT = ("core", "split", "all", "obligation")
 FACTORS = ("pole_set", "measure", "subset", "security")
 QUANTILES = (0.05, 0.5, 0.95)
