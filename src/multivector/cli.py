@@ -476,10 +476,12 @@ def shares(
 ) -> None:
     """A state's engagement by pole per year in one channel: value and share.
 
-    Shares sum to one over the poles and the rest of the world (unga: over the poles, since an
-    affinity is not a volume). Flags: 'not reported' (no value, not a zero), 'self' (the pole
-    is the state itself), 'mirror N%' / 'discrepant N%' (share of a pole's trade taken from
-    partner reports, or where the two reports differ by more than 25%).
+    Shares sum to one over the poles and the rest of the world (unga: the state's votes on roll
+    calls that split the poles, credited to the poles that voted alike, 'total' the number of
+    such votes; with an affinity --measure, over the poles only). Flags: 'not reported' (no
+    value, not a zero), 'self' (the pole is the state itself), 'mirror N%' / 'discrepant N%'
+    (share of a pole's trade taken from partner reports, or where the two reports differ by
+    more than 25%).
     """
     from multivector import panel, states, warehouse
     from multivector import poles as poles_mod
@@ -503,9 +505,13 @@ def shares(
             frame = panel.channel_shares(con, channel.value, ps, span, [iso3],
                                          panel.UngaChannel(measure=measure.value),
                                          alliance_source=alliances, igo_source=igos)
-            frame = frame[["iso3", "channel", "pole", "year", "value", "share", "flag"]]
+            cols = ["iso3", "channel", "pole", "year", "value", "share", "flag"]
+            if channel is Channel.unga and measure is ChannelMeasure.split:
+                cols.insert(6, "total")  # the split roll calls the state voted on
+            frame = frame[cols]
     if frame.empty:
-        raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}")
+        raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}"
+                               + panel.absent_reason(channel.value, iso3))
     emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: {channel.value} by pole")
 
 

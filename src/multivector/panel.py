@@ -295,6 +295,20 @@ def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None,
     return out[out["value"] > 0].reset_index(drop=True)
 
 
+def absent_reason(channel: str, iso3: str) -> str:
+    """Why a channel can be absent for a state (empty when no rule leaves it out)."""
+    if channel == "formats" and iso3 not in format_states():
+        return ("; the formats channel exists only for the states the formats table is built "
+                f"for (full status in one of its treaty organisations: "
+                f"{', '.join(format_states())}); for others it is absent, not zero")
+    if channel == "security":
+        return ("; a state-year has a security channel only with an ATOP tie of neutrality or "
+                "more to a member of some pole (ATOP ends in 2018)")
+    if channel == "igo":
+        return "; the default IGO source (manyIOs MIGO) ends in 2010"
+    return ""
+
+
 def mean_shares(dyads: pd.DataFrame, membership: pd.DataFrame, channel: str) -> pd.DataFrame:
     """Shares by pole of a ``mean`` channel (a bloc counts as one partner)."""
     if dyads.empty:
