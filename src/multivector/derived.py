@@ -28,8 +28,10 @@ YEARS = (1946, 2024)
 BALANCE_YEARS = (1960, 2024)
 SETTINGS = {
     "balance": {"years": list(BALANCE_YEARS), "channels": list(panel.CHANNELS),
-                "measure": "agreement", "min_channels": 3, "weights": "default"},
-    "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0},
+                "measure": "split", "min_channels": 3, "weights": "default",
+                "channel_rules": 2},  # 2: split votes, two-way obligations, no universal IGOs
+    "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0,
+                    "channel_rules": 2},
     "power": {"years": [1960, 2024], "weights": "default", "pillar": 0.5, "draws": 100},
 }
 
