@@ -9,18 +9,24 @@ in the same long frame of shares by pole,
 Channels (``CHANNELS``; definitions in ``docs/methods.md``):
 
 ``unga``
-    Alignment with each pole in the General Assembly session opened that year, turned into an
-    affinity in [0, 1] (:func:`multivector.measures.balance.affinity`); shares are over the
-    poles only (an affinity is not a volume that a rest of the world could take).
+    The state's votes on the roll calls of the session opened that year that split the poles,
+    credited to the poles that voted alike (:mod:`multivector.measures.splitvotes`; ``total``
+    is the number of such votes); with an affinity measure (``agreement``, ``kappa``,
+    ``idealpoint_distance``) alignment with each pole turned into an affinity in [0, 1]
+    (:func:`multivector.measures.balance.affinity`), shares over the poles only.
 ``exports``, ``imports``
     IMF DOTS as the focal state reports it, with the partner's mirror figure where the focal
     state's own is missing (1960-2020); COW Trade v4.0 before 1960 (1946-1959).
 ``security``
-    Strength of the strongest ATOP 5 alliance obligation with each partner (to 2018).
+    Strength of the strongest ATOP 5 obligation between the state and each partner, pledged in
+    either direction, weighted by :data:`multivector.measures.channels.SECURITY_WEIGHTS` (to
+    2018); only state-years with a tie of neutrality or more to a pole.
 ``igo``
-    Intergovernmental organisations both states are full members of (COW IGO v3, to 2014).
+    Intergovernmental organisations both states are full members of, those every pole belongs
+    to left out (manyIOs MIGO, to 2010; COW IGO v3 counts to 2014 as an option).
 ``formats``
-    Regional formats of the maintained table both states belong to (1991 onwards).
+    Formats of the maintained table both states belong to (1991 onwards), those every pole
+    holds left out, for the states the table is built for (:func:`format_states`).
 """
 
 from __future__ import annotations

@@ -486,9 +486,9 @@ def security_ties(p: Profile) -> alt.TopLevelMixin | None:
     return _sized(alt.layer(*gap_layers(p, _last(df), "ATOP data end"), rect),
                   height=30 * len(poles)).properties(title=_title(
                       f"Alliance ties of {p.name} with each pole",
-                      "Strongest obligation in force: 1 defence or offence pact, 0.5 "
-                      "neutrality or non-aggression, 0.25 consultation, 0 none; a bloc: mean "
-                      "over its members"))
+                      "Strongest obligation in force, either way: 1 defence or offence pact, "
+                      "0.3 neutrality, 0.1 non-aggression or consultation, 0 none; a bloc: "
+                      "mean over its members"))
 
 
 def military_expenditure(p: Profile) -> alt.TopLevelMixin | None:
