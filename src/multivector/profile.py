@@ -138,6 +138,12 @@ class UngaOptions:
     level: float = 0.95
     seed: int = 1992
 
+    @property
+    def alignment_measure(self) -> str:
+        """The dyadic measure the alignment section shows: split-vote shares are no dyadic
+        alignment, so agreement then."""
+        return "agreement" if self.measure == "split" else self.measure
+
     def channel(self) -> UngaChannel:
         """The UNGA channel of the balance under these choices
         (:class:`multivector.panel.UngaChannel`)."""
@@ -152,8 +158,8 @@ def unga_alignment(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, 
                    ) -> pd.DataFrame:
     """Alignment of ``iso3`` with each pole per session (or year), with bootstrap intervals."""
     o = options or UngaOptions()
-    if o.measure == "split":  # split-vote shares are no dyadic alignment: show agreement
-        o = replace(o, measure="agreement")
+    if o.measure != o.alignment_measure:
+        o = replace(o, measure=o.alignment_measure)
     membership = pole_set.membership(range(years[0], years[1] + 1))
     if o.measure == "idealpoint_distance":
         from multivector import idealpoint_store

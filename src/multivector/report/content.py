@@ -586,8 +586,8 @@ def unga_section(p: Profile) -> Section:
     band = (f", with a {o.level:.0%} percentile band from {o.n_boot} bootstrap resamples of "
             f"each session's roll calls (seed {o.seed})" if o.n_boot else "")
     blocks.append(Paragraph(
-        f"The first chart shows {MEASURE_TITLES[o.measure].lower()}{band}. Agreement is the "
-        f"share of roll calls, among those where both cast yes, abstain or no, on which "
+        f"The first chart shows {MEASURE_TITLES[o.alignment_measure].lower()}{band}. Agreement "
+        f"is the share of roll calls, among those where both cast yes, abstain or no, on which "
         f"{p.name} and the pole cast the same vote (Voeten's definition; Bailey, Strezhnev & "
         f"Voeten 2017). Absences and non-membership are missing, never votes. {bloc} Roll calls "
         "combine Voeten's long release (to 2015), the unvotes package (to 2019) and the wide "
