@@ -215,3 +215,13 @@ def test_security_channel_needs_a_tie_of_neutrality_or_more_with_a_pole(acon):
     fw = ch.SECURITY_WEIGHTINGS["flat"]
     flat = panel.security_units(panel.alliance_dyads(acon, (2010, 2010), weights=fw), MEM, fw)
     assert "ISR" in set(flat["iso3"])      # non-aggression weighs as much as neutrality there
+
+
+def test_every_reading_at_once_equals_leaving_each_member_out():
+    ctx = sv.context_pole_votes(V, MEM[["pole", "iso3"]])
+    key = ["rcid", "pole", "vote"]
+    for s in ["", *MEM["iso3"]]:
+        got = ctx[ctx["ctx"] == s][key].sort_values(key).reset_index(drop=True)
+        want = (sv.pole_votes(V, MEM[["pole", "iso3"]], exclude=s or None)[key]
+                .sort_values(key).reset_index(drop=True))
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)

@@ -66,6 +66,40 @@ def pole_votes(votes: pd.DataFrame, members: pd.DataFrame,
     return best[ties == 1][["rcid", "pole", "vote"]].reset_index(drop=True)
 
 
+def _plurality(n: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``keys`` + ``vote`` where one vote has strictly the most members (``n``)."""
+    n = n[n["n"] > 0]
+    best = n[n["n"] == n.groupby(keys)["n"].transform("max")]
+    return best[best.groupby(keys)["vote"].transform("size") == 1][[*keys, "vote"]]
+
+
+def context_pole_votes(votes: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """:func:`pole_votes` for every reading at once: ``ctx`` empty for a state in no pole, and
+    for each pole member ``ctx`` = that member, left out of its poles (a member's own vote is
+    taken off its bloc's counts; a pole it is the only member of has no vote).
+
+    Returns ``ctx, rcid, pole, vote``; equal, reading by reading, to :func:`pole_votes` with
+    ``exclude`` the member.
+    """
+    v = votes[votes["vote"].isin(VOTES)][["rcid", "iso3", "vote"]]
+    n = (v.merge(members[["pole", "iso3"]], on="iso3").groupby(["rcid", "pole", "vote"])
+         .size().rename("n").reset_index())
+    base = _plurality(n, ["rcid", "pole"])
+    pairs = members[["pole", "iso3"]].drop_duplicates().rename(columns={"iso3": "ctx"})
+    # each member's own poles: its vote taken off the counts
+    mine = v.rename(columns={"iso3": "ctx", "vote": "_v"})
+    adj = n.merge(pairs, on="pole").merge(mine, on=["ctx", "rcid"], how="left")
+    adj = adj.assign(n=adj["n"] - (adj["vote"] == adj["_v"]).astype(int))
+    own = _plurality(adj, ["ctx", "rcid", "pole"])
+    # the other poles as everyone reads them
+    ctxs = pairs[["ctx"]].drop_duplicates()
+    other = ctxs.merge(base, how="cross").merge(pairs.assign(_own=True), on=["ctx", "pole"],
+                                                 how="left")
+    other = other[other["_own"].isna()]
+    out = pd.concat([base.assign(ctx=""), own, other], ignore_index=True)
+    return out[["ctx", "rcid", "pole", "vote"]]
+
+
 def split_rollcalls(pv: pd.DataFrame) -> pd.Series:
     """The roll calls of ``pv`` (:func:`pole_votes`) on which the poles split."""
     g = pv.groupby("rcid")["vote"]
@@ -79,10 +113,11 @@ def credit(own: pd.DataFrame, pv: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series
     Parameters
     ----------
     own : pandas.DataFrame
-        ``iso3, rcid, vote``: the focal states' votes.
+        ``iso3, rcid, vote`` (and ``ctx``, the reading of the poles' votes that applies to the
+        state: see :func:`context_pole_votes`): the focal states' votes.
     pv : pandas.DataFrame
-        ``rcid, pole, vote``: the poles' votes with the focal states left out
-        (:func:`pole_votes`).
+        ``rcid, pole, vote`` (and ``ctx``): the poles' votes with the focal states left out
+        (:func:`pole_votes`, :func:`context_pole_votes`).
 
     Returns
     -------
@@ -91,10 +126,13 @@ def credit(own: pd.DataFrame, pv: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series
         (split votes that matched no pole); and, per focal state, the number of split roll
         calls it voted on (states with none are absent).
     """
-    split = split_rollcalls(pv)
-    mine = own[own["vote"].isin(VOTES) & own["rcid"].isin(split)][["iso3", "rcid", "vote"]]
+    if "ctx" not in pv:
+        pv, own = pv.assign(ctx=""), own.assign(ctx="")
+    k = pv.groupby(["ctx", "rcid"])["vote"].agg(["size", "nunique"])
+    split = k[(k["size"] >= 2) & (k["nunique"] >= 2)].index.to_frame(index=False)
+    mine = own[own["vote"].isin(VOTES)].merge(split, on=["ctx", "rcid"])
     n = mine.groupby("iso3")["rcid"].nunique()
-    hit = mine.merge(pv, on=["rcid", "vote"])
+    hit = mine.merge(pv, on=["ctx", "rcid", "vote"])
     k = hit.groupby(["iso3", "rcid"])["pole"].transform("size")
     value = (1.0 / k).groupby([hit["iso3"], hit["pole"]]).sum().rename("value").reset_index()
     matched = hit.groupby("iso3")["rcid"].nunique().reindex(n.index, fill_value=0)
@@ -138,12 +176,9 @@ def split_vote_shares(votes: pd.DataFrame, rollcalls: pd.DataFrame, membership: 
         in_pole = set(mem["iso3"])
         own = vy[vy["iso3"].isin(states)][["iso3", "rcid", "vote"]]
         # states in no pole share one reading of the poles' votes; a pole member has its own
-        groups = [(own[~own["iso3"].isin(in_pole)], pole_votes(vy, mem))]
-        groups += [(own[own["iso3"] == s], pole_votes(vy, mem, exclude=s))
-                   for s in sorted(in_pole & set(states))]
-        vals, ns = zip(*(credit(o, pv) for o, pv in groups), strict=True)
-        value = pd.concat(vals, ignore_index=True)
-        n = pd.concat(ns).reindex(states, fill_value=0)
+        own = own.assign(ctx=own["iso3"].where(own["iso3"].isin(in_pole), ""))
+        value, n = credit(own, context_pole_votes(vy, mem))
+        n = n.reindex(states, fill_value=0)
         grid = pd.DataFrame({"iso3": states.to_numpy()}).merge(
             pd.DataFrame({"pole": [*poles, REST]}), how="cross")
         grid = grid.merge(value, on=["iso3", "pole"], how="left")
