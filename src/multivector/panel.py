@@ -503,7 +503,7 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
     if channel == "security":
         if not _table_exists(con, "alliances"):
             return _empty_shares()
-        wkey = tuple(sorted((security_weights or {}).items()))
+        wkey = tuple(sorted({**ch.SECURITY_WEIGHTS, **(security_weights or {})}.items()))
         key = ("security", years, fkey, alliance_source, wkey)
         if key not in cache:
             cache[key] = alliance_dyads(con, years, focal, alliance_source, security_weights)
