@@ -28,18 +28,23 @@ def run(con):
 
 def test_sensitivity_covers_every_scenario_and_weighting(run):
     s = run.settings
-    # 2 pole sets x (2 vote measures x 3 subsets + ideal points once) = 14 scenarios
-    assert s["n_scenarios"] == 14
+    # 2 pole sets x (3 vote measures x 3 subsets + ideal points once) x 2 security
+    # weightings = 40 scenarios
+    assert s["n_scenarios"] == 40
     sc = run.scenarios
-    assert sc.groupby(["pole_set", "measure", "subset"]).ngroups == 14
+    assert sc.groupby(["pole_set", "measure", "subset", "security"]).ngroups == 40
     summ = run.summary
-    assert summ["n_runs"].max() == 14 * (8 + 1)
+    assert summ["n_runs"].max() == 40 * (8 + 1)
     ordered = ["evenness_min", "evenness_p05", "evenness_median", "evenness_p95",
                "evenness_max"]
     vals = summ[ordered].to_numpy()
     assert (np.diff(vals, axis=1) >= -1e-12).all()
-    assert ((summ["evenness"] >= summ["evenness_min"] - 1e-12)
-            & (summ["evenness"] <= summ["evenness_max"] + 1e-12)).all()
+    # a state-year the defaults leave without a composite (too few channels: Andorra has no
+    # security channel under the obligation weights) has one under other choices only
+    dflt = summ[summ["evenness"].notna()]
+    assert ((dflt["evenness"] >= dflt["evenness_min"] - 1e-12)
+            & (dflt["evenness"] <= dflt["evenness_max"] + 1e-12)).all()
+    assert (summ.loc[summ["evenness"].isna(), "n_runs"] < summ["n_runs"].max()).all()
     assert (summ["rank_min"] >= 1).all() and (summ["rank_max"] <= summ["n_states"]).all()
     assert len(summ) > 150 and set(summ["year"]) == set(range(*YEARS)) | {YEARS[1]}
 
@@ -67,16 +72,23 @@ def test_default_scenario_is_what_balance_and_rank_say(con, run):
 
 def test_one_at_a_time_ranges(run):
     f = run.factors
-    assert set(f["factor"]) == {"pole_set", "measure", "subset"}
+    assert set(f["factor"]) == {"pole_set", "measure", "subset", "security"}
     assert (f["evenness_range"] >= 0).all() and (f["rank_range"] >= 0).all()
     lev = f.groupby("factor")["levels"].max().to_dict()
-    assert lev == {"pole_set": 2, "measure": 3, "subset": 3}
+    assert lev == {"pole_set": 2, "measure": 4, "subset": 3, "security": 2}
     # each range is within the overall range of the defaults' weighting
     sc = run.scenarios
     k = sc[(sc["iso3"] == "KAZ") & (sc["year"] == 2010)]
-    m = k[(k["pole_set"] == "core") & (k["subset"] == "all")]["evenness"]
+    m = k[(k["pole_set"] == "core") & (k["subset"] == "all")
+          & (k["security"] == "obligation")]["evenness"]
     got = f[(f["iso3"] == "KAZ") & (f["year"] == 2010) & (f["factor"] == "measure")]
     assert got["evenness_range"].item() == pytest.approx(m.max() - m.min())
+    # the security weighting moves Kazakhstan's composite: its security channel changes
+    d = k[(k["pole_set"] == "core") & (k["measure"] == "split") & (k["subset"] == "all")]
+    sec = f[(f["iso3"] == "KAZ") & (f["year"] == 2010) & (f["factor"] == "security")]
+    assert sec["evenness_range"].item() == pytest.approx(d["evenness"].max()
+                                                         - d["evenness"].min())
+    assert sec["evenness_range"].item() > 0
 
 
 def test_focal_balance_intervals_and_decomposition(con):

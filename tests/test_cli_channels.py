@@ -51,6 +51,14 @@ def test_shares_minerals_and_unga(warehouse_env):
     g = _csv(["shares", "KAZ", "--channel", "unga", "--measure", "kappa", "--years", "2015-2016"])
     assert "Rest of world" not in set(g["pole"])
     np.testing.assert_allclose(g.groupby("year")["share"].sum().to_numpy(), 1.0)
+    # the default: split-vote shares, with the number of split votes they rest on
+    s = _csv(["shares", "KAZ", "--channel", "unga", "--years", "2015-2016"])
+    assert "Rest of world" in set(s["pole"]) and (s["total"] >= 40).all()
+    np.testing.assert_allclose(s.groupby("year")["share"].sum().to_numpy(), 1.0)
+    credit = s[s["pole"] != "Rest of world"].groupby("year")["value"].sum()
+    rest = s[s["pole"] == "Rest of world"].set_index("year")["value"]
+    np.testing.assert_allclose((credit + rest).to_numpy(),
+                               s.groupby("year")["total"].first().to_numpy())
 
 
 def test_shares_rejects_bad_options(warehouse_env):

@@ -429,11 +429,13 @@ def test_alliance_strength_takes_the_strongest_obligation():
                       "neutrality": [1, 1, 0, 0, 0, 0],
                       "nonaggression": [0, 1, 0, 0, 0, 0],
                       "consultation": [1, 0, 0, 1, 0, 1]})
-    assert ch.alliance_strength(f).tolist() == [1.0, 0.5, 1.0, 0.25, 0.0, 0.25]
+    w = ch.SECURITY_WEIGHTS
+    assert ch.alliance_strength(f).tolist() == [1.0, w["neutrality"], 1.0, w["consultation"],
+                                                0.0, w["consultation"]]
     w = ch.alliance_strength(f, {"consultation": 0.9, "offense": 0.1})
-    assert w.tolist() == [1.0, 0.5, 0.1, 0.9, 0.0, 0.9]
+    assert w.tolist() == [1.0, ch.SECURITY_WEIGHTS["neutrality"], 0.1, 0.9, 0.0, 0.9]
 
 
 def test_alliance_strength_uses_cow_entente_when_present():
     f = pd.DataFrame({"defense": [0, 1], "entente": [1, 0]})
-    assert ch.alliance_strength(f).tolist() == [0.25, 1.0]
+    assert ch.alliance_strength(f).tolist() == [ch.SECURITY_WEIGHTS["entente"], 1.0]

@@ -159,7 +159,7 @@ def test_front_page_rank_uses_the_sensitivity_row_of_the_same_year():
     p.pole_set = poles.load_pole_set("wide")
     front = content.front_page(p)
     text = " ".join(front.sentences)
-    assert "Under the default settings (core poles, agreement on all roll calls, default " \
+    assert "Under the default settings (core poles, split votes on all roll calls, default " \
            "weights), whose composite differs from this report's, the sensitivity run ranks " \
            "Kazakhstan 20th of the 100 states" in text
     assert "than 81% of states" not in front.headline

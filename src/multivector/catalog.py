@@ -51,7 +51,8 @@ TRADE_SOURCES = ("dots", "cow_trade")
 SOURCE_TABLES: dict[str, str] = {
     "unga_long": "unga_votes", "unga_pkg": "unga_votes", "unga_wide": "unga_votes",
     "wdi": "indicators", "dots": "trade", "cow_trade": "trade_cow", "cow_nmc": "cow_nmc",
-    "atop": "alliances", "cow_igo": "igo_dyads", "owid_minerals": "minerals",
+    "atop": "alliances", "cow_igo": "igo_dyads", "manyios": "igo_membership",
+    "owid_minerals": "minerals",
     "owid_military": "milex",
 }
 
@@ -113,11 +114,13 @@ class MeasureSpec:
 # ------------------------------------------------------------------------------- the registry
 _CHANNEL_TEXT: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     # channel: (words, sources, requirements)
-    "unga": ("UNGA votes (agreement with each pole)", UNGA_SOURCES, ()),
+    "unga": ("UNGA votes (split roll calls, credited to the poles voting alike)", UNGA_SOURCES,
+             ()),
     "exports": ("exports by buyer", TRADE_SOURCES, ()),
     "imports": ("imports by supplier", TRADE_SOURCES, ()),
     "security": ("alliance ties (ATOP 5)", ("atop",), ("table:alliances",)),
-    "igo": ("shared IGO memberships (COW IGO 3)", ("cow_igo",), ("table:igo_dyads",)),
+    "igo": ("shared IGO memberships (manyIOs MIGO, those of every pole left out)",
+            ("manyios",), ("table:igo_membership",)),
     "formats": ("shared regional formats", (), ("module:multivector.formats",)),
 }
 _BALANCE_METHOD = ("Pielou evenness J = H / ln n of the channel's shares over the core poles "
@@ -153,7 +156,7 @@ def registry() -> dict[str, MeasureSpec]:
     specs.append(MeasureSpec(
         "balance.composite", "Composite balance over channels (Pielou evenness of the "
         "weighted mean of the channels' pole shares)", "evenness 0-1", "balance", "evenness",
-        (("channel", "composite"),), sources=(*UNGA_SOURCES, *TRADE_SOURCES, "atop", "cow_igo"),
+        (("channel", "composite"),), sources=(*UNGA_SOURCES, *TRADE_SOURCES, "atop", "manyios"),
         method=_BALANCE_METHOD + "; channel weights balance.DEFAULT_WEIGHTS over the year's "
         "ranking channel set (at least three channels, the same for every state ranked)",
         extras=("dominant_pole", "dominant_share", "channels")))

@@ -283,6 +283,9 @@ def _choices(name: str, values) -> type[StrEnum]:
 
 Measure = _choices("Measure", ("agreement", "agreement_half", "kappa", "pi", "s_abs", "s_sq",
                                "idealpoint_distance"))
+# the UNGA channel of the balance: split-vote shares (the default) or an affinity
+ChannelMeasure = _choices("ChannelMeasure", ("split", "agreement", "agreement_half", "kappa",
+                                             "pi", "s_abs", "s_sq", "idealpoint_distance"))
 Period = _choices("Period", ("session", "year"))
 BlocRule = _choices("BlocRule", ("mean", "majority"))
 Issue = _choices("Issue", ("me", "nu", "di", "hr", "co", "ec"))
@@ -505,21 +508,24 @@ def shares(
     channel: Annotated[Channel, typer.Option(help="Channel of engagement.")] = Channel.exports,
     years: YearsOpt = "1992-2024",
     poles: PolesOpt = "core",
-    measure: Annotated[Measure, typer.Option(help="UNGA measure (channel unga).")]
-    = Measure.agreement,
+    measure: Annotated[ChannelMeasure, typer.Option(help="UNGA measure (channel unga).")]
+    = ChannelMeasure.split,
     alliances: Annotated[str, typer.Option(help="Alliance data for the security channel: "
                                                 "atop or cow.")] = "atop",
-    igos: Annotated[str, typer.Option(help="IGO data for the igo channel: cow (formal IGOs, "
-                                           "to 2014) or manyios (informal IGOs, to "
-                                           "2010).")] = "cow",
+    igos: Annotated[str, typer.Option(help="IGO data for the igo channel: manyios (Roger & "
+                                           "Rowan's IGOs, one by one, those holding every "
+                                           "pole left out, to 2010) or cow (COW IGO counts, "
+                                           "to 2014).")] = "manyios",
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """A state's engagement by pole per year in one channel: value and share.
 
     share: of all partners (the poles and the rest of the world; sums to one with the 'Rest
     of world' row). pole_share: of the poles' total, what the balance is computed on (empty
-    for the rest of the world and in years where a pole has no value). Flags: 'not reported'
-    (no value, not a zero), 'self' (the pole is the state itself), 'mirror N%' /
+    for the rest of the world and in years where a pole has no value). unga: the state's votes
+    on roll calls that split the poles, credited to the poles that voted alike, 'total' the
+    number of such votes (with an affinity --measure, over the poles only). Flags: 'not
+    reported' (no value, not a zero), 'self' (the pole is the state itself), 'mirror N%' /
     'discrepant N%' (share of a pole's trade taken from partner reports, or where the two
     reports differ by more than 25%).
     """
@@ -548,10 +554,13 @@ def shares(
                                          panel.UngaChannel(measure=measure.value),
                                          alliance_source=alliances, igo_source=igos)
             frame = with_pole_share(frame)
-            frame = frame[["iso3", "channel", "pole", "year", "value", "share", "pole_share",
-                           "flag"]]
+            cols = ["iso3", "channel", "pole", "year", "value", "share", "pole_share", "flag"]
+            if channel is Channel.unga and measure is ChannelMeasure.split:
+                cols.insert(7, "total")  # the split roll calls the state voted on
+            frame = frame[cols]
     if frame.empty:
-        raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}")
+        raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}"
+                               + panel.absent_reason(channel.value, iso3))
     emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: {channel.value} by pole",
          caption=explain(frame.columns))
 
@@ -742,8 +751,9 @@ BALANCE_CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
 ChannelWeightsOpt = Annotated[str | None, typer.Option(
     "--weights", help="Channel weights, e.g. 'unga=1,exports=1,imports=1,security=1,igo=0.5,"
                       "formats=0.5' (the defaults); a channel left out gets 0.")]
-UngaMeasureOpt = Annotated[Measure, typer.Option(
-    "--measure", help="UNGA measure turned into an affinity.")]
+UngaMeasureOpt = Annotated[ChannelMeasure, typer.Option(
+    "--measure", help="UNGA channel: split-vote shares, or a measure turned into an "
+                      "affinity.")]
 
 
 def _channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
@@ -782,7 +792,7 @@ def balance(
     country: CountryArg,
     years: YearsOpt = "1992-2024",
     poles: PolesOpt = "core",
-    measure: UngaMeasureOpt = Measure.agreement,
+    measure: UngaMeasureOpt = ChannelMeasure.split,
     weights: ChannelWeightsOpt = None,
     min_channels: Annotated[int, typer.Option(help="Fewest channels in the composite's "
                                                    "channel set.")] = 3,
@@ -876,7 +886,7 @@ def balance(
 def rank(
     year: Annotated[int, typer.Option(help="Year.")] = 2020,
     poles: PolesOpt = "core",
-    measure: UngaMeasureOpt = Measure.agreement,
+    measure: UngaMeasureOpt = ChannelMeasure.split,
     weights: ChannelWeightsOpt = None,
     min_channels: Annotated[int, typer.Option(help="Fewest channels in the ranking's "
                                                    "channel set.")] = 3,
@@ -910,7 +920,7 @@ def rank(
     given = _channel_weights(weights)
     chosen = _channel_set(channels)
     w = dict(given or bal.DEFAULT_WEIGHTS)
-    defaults = (given is None and chosen is None and measure is Measure.agreement
+    defaults = (given is None and chosen is None and measure is ChannelMeasure.split
                 and min_channels == bal.MIN_CHANNELS
                 and poles in poles_mod.packaged_pole_sets())
     s_default = draws == derived.SETTINGS["sensitivity"]["draws"] and given is None

@@ -33,12 +33,14 @@ BALANCE_YEARS = (1960, 2024)  # rankings: one channel set per year
 SERIES_YEARS = (1992, 2024)  # series: one channel set per state over the default span
 SETTINGS = {
     "balance": {"years": list(SERIES_YEARS), "channels": list(panel.CHANNELS),
-                "measure": "agreement", "min_channels": 3, "weights": "default",
-                "sets": "series"},
+                "measure": "split", "min_channels": 3, "weights": "default",
+                "sets": "series", "channel_rules": 2},  # 2: split votes, two-way obligations,
+    # no universal IGOs
     "ranking": {"years": list(BALANCE_YEARS), "channels": list(panel.CHANNELS),
-                "measure": "agreement", "min_channels": 3, "weights": "default",
-                "sets": "ranking", "coverage": 0.9},
-    "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0, "sets": "ranking"},
+                "measure": "split", "min_channels": 3, "weights": "default",
+                "sets": "ranking", "coverage": 0.9, "channel_rules": 2},
+    "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0, "sets": "ranking",
+                    "channel_rules": 2},
     # construction 2: Lowy 2018 weights, log-scaled counts, trade_share, one component set
     "power": {"years": [1960, 2024], "weights": "default", "pillar": 0.55, "draws": 100,
               "construction": 2, "components": "longest unbroken run"},

@@ -9,18 +9,24 @@ in the same long frame of shares by pole,
 Channels (``CHANNELS``; definitions in ``docs/methods.md``):
 
 ``unga``
-    Alignment with each pole in the General Assembly session opened that year, turned into an
-    affinity in [0, 1] (:func:`multivector.measures.balance.affinity`); shares are over the
-    poles only (an affinity is not a volume that a rest of the world could take).
+    The state's votes on the roll calls of the session opened that year that split the poles,
+    credited to the poles that voted alike (:mod:`multivector.measures.splitvotes`; ``total``
+    is the number of such votes); with an affinity measure (``agreement``, ``kappa``,
+    ``idealpoint_distance``) alignment with each pole turned into an affinity in [0, 1]
+    (:func:`multivector.measures.balance.affinity`), shares over the poles only.
 ``exports``, ``imports``
     IMF DOTS as the focal state reports it, with the partner's mirror figure where the focal
     state's own is missing (1960-2020); COW Trade v4.0 before 1960 (1946-1959).
 ``security``
-    Strength of the strongest ATOP 5 alliance obligation with each partner (to 2018).
+    Strength of the strongest ATOP 5 obligation between the state and each partner, pledged in
+    either direction, weighted by :data:`multivector.measures.channels.SECURITY_WEIGHTS` (to
+    2018); only state-years with a tie of neutrality or more to a pole.
 ``igo``
-    Intergovernmental organisations both states are full members of (COW IGO v3, to 2014).
+    Intergovernmental organisations both states are full members of, those every pole belongs
+    to left out (manyIOs MIGO, to 2010; COW IGO v3 counts to 2014 as an option).
 ``formats``
-    Regional formats of the maintained table both states belong to (1991 onwards).
+    Formats of the maintained table both states belong to (1991 onwards), those every pole
+    holds left out, for the states the table is built for (:func:`format_states`).
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ DOTS_FIRST_YEAR = 1960
 class UngaChannel:
     """How the UNGA channel turns votes into shares (the analyst's choices)."""
 
-    measure: str = "agreement"
+    measure: str = "split"  # or an agreement measure: agreement, kappa, idealpoint_distance
     issue: str | None = None
     important_only: bool = False
     amendments: bool = True
@@ -160,13 +166,33 @@ def trade_shares(flows: pd.DataFrame, totals: pd.DataFrame, flow: str,
 def alliance_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
                    focal: list[str] | None = None, source: str = "atop",
                    weights: dict[str, float] | None = None) -> pd.DataFrame:
-    """``iso3, partner, year, value``: strength of the strongest obligation of each dyad-year."""
-    clause, params = _focal_clause(focal, "iso3_a")
+    """``iso3, partner, year, value``: the strongest obligation of each dyad-year, pledged in
+    either direction (:func:`multivector.measures.channels.undirected_ties`), weighted by
+    :data:`multivector.measures.channels.SECURITY_WEIGHTS` unless ``weights`` says otherwise."""
+    clause, params = _focal_clause(focal, "iso3_a", "iso3_b")
     raw = con.execute("SELECT iso3_a AS iso3, iso3_b AS partner, year, defense, offense, "
                       "neutrality, nonaggression, consultation FROM alliances WHERE source = ? "
                       f"AND year BETWEEN ? AND ?{clause}", [source, *years, *params]).df()
     raw["value"] = ch.alliance_strength(raw, weights) if len(raw) else pd.Series(dtype=float)
-    return (raw.groupby(["iso3", "partner", "year"], as_index=False)["value"].max())
+    out = ch.undirected_ties(raw[["iso3", "partner", "year", "value"]])
+    return out if focal is None else out[out["iso3"].isin(focal)].reset_index(drop=True)
+
+
+def security_units(dyads: pd.DataFrame, membership: pd.DataFrame,
+                   weights: dict[str, float] | None = None) -> pd.DataFrame:
+    """``iso3, year`` with a security channel: a tie with some pole at least as strong as
+    neutrality (and not zero) with at least one of its members.
+
+    Non-aggression and consultation pledges alone bind no conduct in a war; a state whose only
+    ties with the poles are of that kind (Israel in ATOP: non-aggression with China, no treaty
+    with the United States) would have a channel pointing all to that pole. It has none:
+    absent, not a lean.
+    """
+    w = {**ch.SECURITY_WEIGHTS, **(weights or {})}
+    floor = max(w["neutrality"], np.nextafter(0.0, 1.0))
+    strong = dyads[dyads["value"] >= floor]
+    hit = strong.merge(membership.rename(columns={"iso3": "partner"}), on=["partner", "year"])
+    return hit[["iso3", "year"]].drop_duplicates().reset_index(drop=True)
 
 
 def igo_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
@@ -185,25 +211,66 @@ BLOC_COUNTERPARTS = {"EU-C5": "EU"}  # formats whose counterpart is a bloc, not 
 
 
 def informal_igo_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
-                       focal: list[str] | None = None) -> pd.DataFrame:
-    """``iso3, partner, year, value``: informal IGOs both are full members of (manyIOs MIGO,
-    1925-2010; Roger & Rowan's informal intergovernmental organisations)."""
+                       focal: list[str] | None = None,
+                       membership: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``iso3, partner, year, value``: IGOs both are full members of (manyIOs MIGO, Roger &
+    Rowan's 244 organisations, 1925-2010), counted organisation by organisation.
+
+    With ``membership`` (the poles), an organisation every pole belongs to that year is left
+    out (:func:`multivector.measures.channels.universal_orgs`): it is shared with all poles
+    alike and says nothing about which one a state leans to.
+    """
     clause, params = _focal_clause(focal, "a.iso3")
-    return con.execute(
-        "SELECT a.iso3, b.iso3 AS partner, a.year, CAST(count(*) AS DOUBLE) AS value "
-        "FROM igo_membership a JOIN igo_membership b ON a.igo = b.igo AND a.year = b.year "
-        "AND a.source = b.source WHERE a.source = 'migo' AND a.status = 'full' AND "
-        "b.status = 'full' AND a.iso3 <> b.iso3 AND a.year BETWEEN ? AND ?"
-        f"{clause} GROUP BY ALL", [*years, *params]).df()
+    full = con.execute("SELECT igo, iso3, year FROM igo_membership WHERE source = 'migo' AND "
+                       "status = 'full' AND year BETWEEN ? AND ?", list(years)).df()
+    drop = (ch.universal_orgs(full, membership) if membership is not None
+            else pd.DataFrame({"igo": pd.Series(dtype=object), "year": pd.Series(dtype=int)}))
+    con.register("_universal", drop)
+    try:
+        return con.execute(
+            "SELECT a.iso3, b.iso3 AS partner, a.year, CAST(count(*) AS DOUBLE) AS value "
+            "FROM igo_membership a JOIN igo_membership b ON a.igo = b.igo AND a.year = b.year "
+            "AND a.source = b.source WHERE a.source = 'migo' AND a.status = 'full' AND "
+            "b.status = 'full' AND a.iso3 <> b.iso3 AND a.year BETWEEN ? AND ? AND NOT EXISTS "
+            "(SELECT 1 FROM _universal u WHERE u.igo = a.igo AND u.year = a.year)"
+            f"{clause} GROUP BY ALL", [*years, *params]).df()
+    finally:
+        con.unregister("_universal")
 
 
-def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None) -> pd.DataFrame:
+FORMAT_CORE_KIND = "treaty organisation"  # CIS, CSTO, EAEU, SCO, OTS in the packaged table
+
+
+def format_states(table: pd.DataFrame | None = None) -> list[str]:
+    """The states the formats channel is defined for.
+
+    The maintained table lists the formats of post-Soviet Eurasia and its neighbours: the
+    regional treaty organisations (CIS, CSTO, EAEU, SCO, OTS), the Central Asia + 1 dialogues
+    and two wider groupings (CICA, BRICS). It says where a state of that region stands; for any
+    other state it can only record BRICS or CICA (which hold China and Russia) or a Central Asia
+    dialogue it hosts, so every such state's channel would point to China or Russia whatever
+    its alignment. The channel therefore exists only for states that held full status (member,
+    participant or associate member) in one of the table's treaty organisations in any year;
+    for the others it is absent, not zero.
+    """
+    from multivector import formats as formats_mod
+
+    t = formats_mod.load_formats() if table is None else table
+    full = {k for k, w in STATUS_WEIGHT.items() if w >= 1.0}
+    core = t[(t["kind"] == FORMAT_CORE_KIND) & t["status"].isin(full)]
+    return sorted(set(core["iso3"]))
+
+
+def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None,
+                 poles: pd.DataFrame | None = None) -> pd.DataFrame:
     """``iso3, partner, year, value``: formats of the maintained table both belong to.
 
     A format both hold full status in (member, participant, associate member) counts 1; one in
     which either is an observer or partner counts 0.5; frozen participation counts 0. A format
     whose counterpart is a bloc (EU-Central Asia: the European Union itself) is shared with the
-    bloc's members of that year.
+    bloc's members of that year. With ``poles`` (``pole, iso3, year``), a format every pole
+    holds full status in that year is left out
+    (:func:`multivector.measures.channels.universal_orgs`).
 
     Parameters
     ----------
@@ -222,6 +289,10 @@ def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None) -> pd
         m = pd.concat([m, *extra], ignore_index=True).drop_duplicates(["format", "iso3",
                                                                        "year"])
     m = m.assign(w=m["status"].map(STATUS_WEIGHT).fillna(0.0))
+    if poles is not None:
+        drop = ch.universal_orgs(m[m["w"] >= 1.0], poles, "format")
+        m = m.merge(drop.assign(_u=True), on=["format", "year"], how="left")
+        m = m[m["_u"].isna()].drop(columns="_u")
     left = m if focal is None else m[m["iso3"].isin(focal)]
     pairs = left.merge(m.rename(columns={"iso3": "partner"}), on=["format", "year"],
                        suffixes=("", "_p"))
@@ -229,6 +300,20 @@ def format_dyads(membership: pd.DataFrame, focal: list[str] | None = None) -> pd
     pairs = pairs.assign(value=np.minimum(pairs["w"], pairs["w_p"]))
     out = pairs.groupby(["iso3", "partner", "year"], as_index=False)["value"].sum()
     return out[out["value"] > 0].reset_index(drop=True)
+
+
+def absent_reason(channel: str, iso3: str) -> str:
+    """Why a channel can be absent for a state (empty when no rule leaves it out)."""
+    if channel == "formats" and iso3 not in format_states():
+        return ("; the formats channel exists only for the states the formats table is built "
+                f"for (full status in one of its treaty organisations: "
+                f"{', '.join(format_states())}); for others it is absent, not zero")
+    if channel == "security":
+        return ("; a state-year has a security channel only with an ATOP tie of neutrality or "
+                "more to a member of some pole (ATOP ends in 2018)")
+    if channel == "igo":
+        return "; the default IGO source (manyIOs MIGO) ends in 2010"
+    return ""
 
 
 def mean_shares(dyads: pd.DataFrame, membership: pd.DataFrame, channel: str) -> pd.DataFrame:
@@ -289,6 +374,28 @@ def unga_dyads(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     return pd.concat([a, b], ignore_index=True)[["iso3", "partner", "year", "value", "n_votes"]]
 
 
+def unga_split_shares(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                      membership: pd.DataFrame, options: UngaChannel | None = None,
+                      focal: list[str] | None = None) -> pd.DataFrame:
+    """UNGA shares by pole counted on the roll calls that split the poles
+    (:func:`multivector.measures.splitvotes.split_vote_shares`); ``total`` is the number of
+    split roll calls the state voted on in the session opened that year."""
+    from multivector.measures import similarity, splitvotes
+
+    o = options or UngaChannel()
+    rc = similarity.subset_rollcalls(load_rollcalls(con, years), o.issue, o.important_only,
+                                     o.amendments, o.paragraphs)
+    if rc.empty:
+        return _empty_shares()
+    rc = rc.assign(year=rc["session"].astype(int) + 1945)
+    states = None if focal is None else sorted({*focal, *membership["iso3"]})
+    votes = load_votes(con, rc["rcid"], states)
+    out = splitvotes.split_vote_shares(votes, rc[["rcid", "year"]], membership, focal)
+    if out.empty:
+        return _empty_shares()
+    return out.assign(channel="unga")[SHARE_COLUMNS]
+
+
 def idealpoint_dyad_distance(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
                              focal: list[str] | None = None) -> tuple[pd.DataFrame, float]:
     """Ideal-point distance for every pair (focal x all) per session, and the scale (sd)."""
@@ -347,7 +454,9 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
                    years: tuple[int, int], focal: list[str] | None = None,
                    unga: UngaChannel | None = None, alliance_source: str = "atop",
                    formats_membership: pd.DataFrame | None = None,
-                   igo_source: str = "cow", _cache: dict | None = None) -> pd.DataFrame:
+                   igo_source: str = "manyios",
+                   security_weights: dict[str, float] | None = None,
+                   _cache: dict | None = None) -> pd.DataFrame:
     """Shares by pole of one channel for the focal states (all when None) and years.
 
     Parameters
@@ -366,11 +475,17 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
         The UNGA measure and vote subset.
     alliance_source : {"atop", "cow"}
         Alliance dataset for the security channel.
-    igo_source : {"cow", "manyios"}
-        IGO data for the igo channel: COW IGO v3 (formal IGOs, to 2014) or manyIOs
-        (informal IGOs such as the G20 or the Nuclear Suppliers Group, to 2010).
+    igo_source : {"manyios", "cow"}
+        IGO data for the igo channel: manyIOs MIGO (the default: organisation by organisation,
+        those every pole belongs to left out, to 2010) or COW IGO v3 (counts of shared full
+        memberships to 2014: the mirror holds no organisation-level COW file, so universal
+        organisations cannot be left out and the shares are near-equal).
+    security_weights : dict, optional
+        Weight per ATOP obligation (default
+        :data:`multivector.measures.channels.SECURITY_WEIGHTS`).
     formats_membership : pandas.DataFrame, optional
-        ``format, iso3, year`` for the formats channel (default: the packaged table).
+        ``format, iso3, year`` for the formats channel (default: the packaged table). The
+        channel exists only for :func:`format_states`.
 
     Returns
     -------
@@ -389,29 +504,43 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
     if channel == "security":
         if not _table_exists(con, "alliances"):
             return _empty_shares()
-        key = ("security", years, fkey, alliance_source)
+        wkey = tuple(sorted({**ch.SECURITY_WEIGHTS, **(security_weights or {})}.items()))
+        key = ("security", years, fkey, alliance_source, wkey)
         if key not in cache:
-            cache[key] = alliance_dyads(con, years, focal, alliance_source)
-        return mean_shares(cache[key], membership, channel)
+            cache[key] = alliance_dyads(con, years, focal, alliance_source, security_weights)
+        out = mean_shares(cache[key], membership, channel)
+        return out.merge(security_units(cache[key], membership, security_weights),
+                         on=["iso3", "year"])[SHARE_COLUMNS]
     if channel == "igo":
         table = "igo_dyads" if igo_source == "cow" else "igo_membership"
         if igo_source not in ("cow", "manyios"):
             raise ValueError(f"igo_source must be 'cow' or 'manyios', not {igo_source!r}")
         if not _table_exists(con, table):
             return _empty_shares()
-        key = ("igo", years, fkey, igo_source)
+        key = ("igo", years, fkey, igo_source, pole_set)
         if key not in cache:
             cache[key] = (igo_dyads(con, years, focal) if igo_source == "cow"
-                          else informal_igo_dyads(con, years, focal))
+                          else informal_igo_dyads(con, years, focal, membership))
         return mean_shares(cache[key], membership, channel)
     if channel == "formats":
         if formats_membership is None:
             from multivector import formats
 
             formats_membership = formats.membership(range(years[0], years[1] + 1))
-        return mean_shares(format_dyads(formats_membership, focal), membership, channel)
+        covered = format_states()
+        ffocal = covered if focal is None else [f for f in focal if f in covered]
+        if not ffocal:
+            return _empty_shares()
+        out = mean_shares(format_dyads(formats_membership, ffocal, membership), membership,
+                          channel)
+        return out[out["iso3"].isin(covered)].reset_index(drop=True)
     if channel == "unga":
         o = unga or UngaChannel()
+        if o.measure == "split":
+            key = ("unga_split", years, o, pole_set, fkey)
+            if key not in cache:
+                cache[key] = unga_split_shares(con, years, membership, o, focal)
+            return cache[key]
         if o.measure == "idealpoint_distance":
             d, sd = idealpoint_dyad_distance(con, years, focal)
             return unga_shares(d, membership, o.measure, o.idealpoint_scale or sd, focal)

@@ -7,7 +7,7 @@ API render a :class:`Profile` and compute nothing themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -130,7 +130,7 @@ class Profile:
 class UngaOptions:
     """The analyst's choices for the UNGA channel (defaults documented in docs/methods.md)."""
 
-    measure: str = "agreement"
+    measure: str = "split"  # the channel's; the alignment section shows agreement then
     bloc: str = "mean"
     by: str = "session"
     issue: str | None = None
@@ -146,7 +146,7 @@ class UngaOptions:
         from multivector.errors import OptionError
         from multivector.measures.similarity import MEASURES
 
-        measures = (*MEASURES, "idealpoint_distance")
+        measures = ("split", *MEASURES, "idealpoint_distance")
         for name, value, allowed in (("measure", self.measure, measures),
                                      ("bloc", self.bloc, ("mean", "majority")),
                                      ("by", self.by, ("session", "year"))):
@@ -155,6 +155,12 @@ class UngaOptions:
         validate.number(self.n_boot, "n_boot")
         validate.number(self.level, "level")
         validate.number(self.seed, "seed")
+
+    @property
+    def alignment_measure(self) -> str:
+        """The dyadic measure the alignment section shows: split-vote shares are no dyadic
+        alignment, so agreement then."""
+        return "agreement" if self.measure == "split" else self.measure
 
     def channel(self) -> UngaChannel:
         """The UNGA channel of the balance under these choices
@@ -170,6 +176,8 @@ def unga_alignment(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, 
                    ) -> pd.DataFrame:
     """Alignment of ``iso3`` with each pole per session (or year), with bootstrap intervals."""
     o = options or UngaOptions()
+    if o.measure != o.alignment_measure:
+        o = replace(o, measure=o.alignment_measure)
     membership = pole_set.membership(range(years[0], years[1] + 1))
     if o.measure == "idealpoint_distance":
         from multivector import idealpoint_store
@@ -332,7 +340,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                 decomposition = pd.DataFrame()
 
     # every state: sensitivity, power, peers (stored at build when the settings are default)
-    defaults = (ps.name in poles_mod.packaged_pole_sets() and uo.measure == "agreement"
+    defaults = (ps.name in poles_mod.packaged_pole_sets() and uo.measure == "split"
                 and bo == BalanceOptions(n_boot=bo.n_boot, level=bo.level, seed=bo.seed))
     sens = derived.load(con, "derived_sensitivity", "sensitivity", "WHERE iso3 = ?", [iso3])
     factors = derived.load(con, "derived_sensitivity_factors", "sensitivity",
@@ -571,6 +579,15 @@ def _unga_replicate_shares(con: duckdb.DuckDBPyConnection, iso3: str, years: tup
     from multivector.measures import balance as bal
 
     membership = pole_set.membership(range(years[0], years[1] + 1))
+    if o.measure == "split":
+        from multivector.measures import splitvotes
+
+        rc = similarity.subset_rollcalls(load_rollcalls(con, years), o.issue,
+                                         o.important_only, o.amendments, o.paragraphs)
+        rc = rc.assign(year=rc["session"].astype(int) + 1945)
+        votes = load_votes(con, rc["rcid"], sorted({iso3, *membership["iso3"]}))
+        return splitvotes.bootstrap_shares(votes, rc[["rcid", "year"]], membership, iso3,
+                                           n_boot, seed)
     if o.measure == "idealpoint_distance":
         from multivector import idealpoint_store
 

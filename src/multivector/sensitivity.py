@@ -1,13 +1,17 @@
 """How much the balance index depends on the analyst's choices: the sensitivity run.
 
-Four choices are varied together, for every state and year at once:
+Five choices are varied together, for every state and year at once:
 
 * the pole set (``core``: USA, EU, China, Russia; ``wide``: + Türkiye, GCC, Japan, Korea,
   India);
-* the UNGA measure turned into an affinity (``agreement``, Cohen's ``kappa``,
+* the UNGA measure: shares of the votes on roll calls that split the poles (``split``, the
+  default) or an alignment turned into an affinity (``agreement``, Cohen's ``kappa``,
   ``idealpoint_distance``);
 * the UNGA vote subset (``all`` roll calls, ``important`` votes only, ``no_amendments``:
   without separate votes on amendments and paragraphs);
+* the weights of the ATOP obligations in the security channel (``obligation``, the default
+  :data:`multivector.measures.channels.SECURITY_WEIGHTS`; ``flat``: neutrality and
+  non-aggression 0.5, consultation 0.25; ``military``: defence and offence pacts only);
 * the channel weights: the documented defaults plus ``draws`` random weightings from a flat
   Dirichlet distribution over the channels with a positive default weight.
 
@@ -35,16 +39,19 @@ import pandas as pd
 from multivector import panel
 from multivector import poles as poles_mod
 from multivector.measures import balance, channelset
+from multivector.measures import channels as ch
 from multivector.progress import Steps
 
 POLE_SETS = ("core", "wide")
-MEASURES = ("agreement", "kappa", "idealpoint_distance")
+MEASURES = ("split", "agreement", "kappa", "idealpoint_distance")
 SUBSETS: dict[str, dict] = {
     "all": {},
     "important": {"important_only": True},
     "no_amendments": {"amendments": False, "paragraphs": False},
 }
-DEFAULT = ("core", "agreement", "all")
+SECURITY = ("obligation", "flat")  # names of ch.SECURITY_WEIGHTINGS; the default first
+DEFAULT = ("core", "split", "all", "obligation")
+FACTORS = ("pole_set", "measure", "subset", "security")
 QUANTILES = (0.05, 0.5, 0.95)
 
 
@@ -60,7 +67,8 @@ class SensitivityResult:
         n_runs, channels``: ``evenness`` and ``rank`` under the defaults, the rest over every
         scenario and weighting; ``channels`` the year's ranking set.
     scenarios : pandas.DataFrame
-        ``iso3, year, pole_set, measure, subset, evenness, rank`` under default weights.
+        ``iso3, year, pole_set, measure, subset, security, evenness, rank`` under default
+        channel weights.
     factors : pandas.DataFrame
         ``iso3, year, factor, evenness_range, rank_range``: one-at-a-time ranges.
     settings : dict
@@ -81,7 +89,8 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
         seed: int = 0, channels: tuple[str, ...] = panel.CHANNELS,
         weights: dict[str, float] | None = None, pole_sets: tuple[str, ...] = POLE_SETS,
         measures: tuple[str, ...] = MEASURES, subsets: tuple[str, ...] = tuple(SUBSETS),
-        progress: bool = False, _cache: dict | None = None) -> SensitivityResult:
+        security: tuple[str, ...] = SECURITY, progress: bool = False,
+        _cache: dict | None = None) -> SensitivityResult:
     """Run every scenario and weighting for every state and year.
 
     Parameters
@@ -98,32 +107,49 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
         Channels of the composite.
     weights : dict, optional
         Default channel weights (:data:`multivector.measures.balance.DEFAULT_WEIGHTS`).
-    pole_sets, measures, subsets : tuple of str
-        The levels of each choice; the first of each is the default.
+    pole_sets, measures, subsets, security : tuple of str
+        The levels of each choice; the first of each is the default (``security``: names of
+        :data:`multivector.measures.channels.SECURITY_WEIGHTINGS`).
 
     Returns
     -------
     SensitivityResult
     """
-    scen = list(itertools.product(pole_sets, measures, subsets))
+    for w in security:
+        if w not in ch.SECURITY_WEIGHTINGS:
+            raise ValueError(f"unknown security weighting {w!r}; one of "
+                             f"{', '.join(ch.SECURITY_WEIGHTINGS)}")
+    if "security" not in channels:
+        security = security[:1]
+    scen = list(itertools.product(pole_sets, measures, subsets, security))
     # ideal points are fitted on all votes: the subset does not change them
     scen = [s for s in scen if not (s[1] == "idealpoint_distance" and s[2] != subsets[0])]
-    total = len(pole_sets) * len(channels) + len(scen) * (1 + ("unga" in channels))
+    uscen = list(dict.fromkeys(s[:3] for s in scen))
+    total = (len(pole_sets) * (len(channels) + len(security)) + len(scen)
+             + len(uscen) * ("unga" in channels))
     with Steps(progress, total, "sensitivity", transient=True) as bar:
         cache: dict = {} if _cache is None else _cache  # trade flows and UNGA dyads, reusable
         base: dict[str, pd.DataFrame] = {}
+        sec: dict[tuple[str, str], pd.DataFrame] = {}
         for ps_name in pole_sets:
             ps = poles_mod.load_pole_set(ps_name)
             frames = []
             for c in channels:
                 bar.say(f"{ps_name}: {c}")
-                if c != "unga":
+                if c not in ("unga", "security"):
                     frames.append(panel.channel_shares(con, c, ps, years, None, _cache=cache))
                 bar.advance()
             base[ps_name] = pd.concat([f for f in frames if len(f)], ignore_index=True)
+            for w in security:
+                bar.say(f"{ps_name}: security, {w} weights")
+                if "security" in channels:
+                    sec[(ps_name, w)] = panel.channel_shares(
+                        con, "security", ps, years, None,
+                        security_weights=ch.SECURITY_WEIGHTINGS[w], _cache=cache)
+                bar.advance()
         unga: dict[tuple[str, str, str], pd.DataFrame] = {}
         if "unga" in channels:
-            for ps_name, m, sub in scen:
+            for ps_name, m, sub in uscen:
                 bar.say(f"{ps_name}: UNGA {m}, {sub}")
                 ps = poles_mod.load_pole_set(ps_name)
                 unga[(ps_name, m, sub)] = panel.channel_shares(
@@ -133,20 +159,22 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
         # one channel set per ranking: each year's set is chosen under the default scenario
         # and held fixed across scenarios and weightings (measures.channelset)
         first = scen[0]
-        sh0 = pd.concat([base[first[0]], unga.get(first, pd.DataFrame())], ignore_index=True)
+        sh0 = pd.concat([base[first[0]], unga.get(first[:3], pd.DataFrame()),
+                         sec.get((first[0], first[3]), pd.DataFrame())], ignore_index=True)
         sets = channelset.ranking_sets(channelset.complete_channels(sh0),
                                        balance.candidate_channels(chans, weights))
         pooled_j, pooled_r, rows = [], [], []
         units_ref = None
-        for ps_name, m, sub in scen:
-            bar.say(f"composites: {ps_name}, {m}, {sub}")
-            sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame())],
-                           ignore_index=True)
+        for ps_name, m, sub, w in scen:
+            bar.say(f"composites: {ps_name}, {m}, {sub}, {w}")
+            sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame()),
+                            sec.get((ps_name, w), pd.DataFrame())], ignore_index=True)
             sh = balance.complete_only(sh)
             units, chs, poles, S = balance.share_array(sh, channels=chans)
             j = _set_evenness(sh, units, chs, poles, S, sets, weights, draws, seed)
             r = balance.rank_within(j, units["year"].to_numpy())
-            frame = units.assign(pole_set=ps_name, measure=m, subset=sub, evenness=j[0], rank=r[0])
+            frame = units.assign(pole_set=ps_name, measure=m, subset=sub, security=w,
+                                 evenness=j[0], rank=r[0])
             rows.append(frame)
             # align every scenario on one set of units for pooling
             if units_ref is None:
@@ -159,13 +187,15 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
             bar.advance()
     scenarios = pd.concat(rows, ignore_index=True)
     J, R = np.vstack(pooled_j), np.vstack(pooled_r)
-    summary = _summary(units_ref, scenarios, J, R, (pole_sets[0], measures[0], subsets[0]))
+    default = (pole_sets[0], measures[0], subsets[0], security[0])
+    summary = _summary(units_ref, scenarios, J, R, default)
     summary["channels"] = summary["year"].map({y: ",".join(c) for y, c in sets.items()})
-    factors = _factors(scenarios, (pole_sets[0], measures[0], subsets[0]))
+    factors = _factors(scenarios, default)
     settings = {"years": list(years), "draws": draws, "seed": seed, "channels": chans,
                 "sets": {y: list(c) for y, c in sets.items()},
                 "pole_sets": list(pole_sets), "measures": list(measures),
-                "subsets": list(subsets), "n_scenarios": len(scen)}
+                "subsets": list(subsets), "security": list(security),
+                "n_scenarios": len(scen)}
     return SensitivityResult(summary, scenarios, factors, settings)
 
 
@@ -196,12 +226,14 @@ def _set_evenness(sh: pd.DataFrame, units: pd.DataFrame, chs: list[str], poles: 
 
 
 def _summary(units: pd.DataFrame, scenarios: pd.DataFrame, J: np.ndarray, R: np.ndarray,
-             default: tuple[str, str, str]) -> pd.DataFrame:
+             default: tuple[str, ...]) -> pd.DataFrame:
     import warnings
 
     out = units.copy()
-    d = scenarios[(scenarios["pole_set"] == default[0]) & (scenarios["measure"] == default[1])
-                  & (scenarios["subset"] == default[2])]
+    sel = np.ones(len(scenarios), dtype=bool)
+    for n, level in zip(FACTORS, default, strict=True):
+        sel &= (scenarios[n] == level).to_numpy()
+    d = scenarios[sel]
     out = out.merge(d[["iso3", "year", "evenness", "rank"]], on=["iso3", "year"], how="left")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN units stay NaN
@@ -213,14 +245,14 @@ def _summary(units: pd.DataFrame, scenarios: pd.DataFrame, J: np.ndarray, R: np.
             out[f"{name}_max"] = np.nanmax(arr, axis=0)
     out["n_runs"] = np.isfinite(J).sum(axis=0)
     n_states = (scenarios.loc[scenarios["evenness"].notna()]
-                .groupby(["pole_set", "measure", "subset", "year"])["iso3"].size()
+                .groupby([*FACTORS, "year"])["iso3"].size()
                 .groupby("year").max().rename("n_states"))
     out = out.join(n_states, on="year")
     return out[out["n_runs"] > 0].reset_index(drop=True)
 
 
-def _factors(scenarios: pd.DataFrame, default: tuple[str, str, str]) -> pd.DataFrame:
-    names = ("pole_set", "measure", "subset")
+def _factors(scenarios: pd.DataFrame, default: tuple[str, ...]) -> pd.DataFrame:
+    names = FACTORS
     frames = []
     for name in names:
         others = [n for n in names if n != name]

@@ -52,11 +52,15 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
             "strength of the strongest alliance obligation with each partner in force that "
             "year (defence or offence 1, neutrality or non-aggression 0.5, consultation "
             "0.25)"),
-    Channel("igo", "Shared IGO memberships", "shared IGOs", "mean", "COW IGO 3",
-            "number of intergovernmental organisations in which both are full members"),
+    Channel("igo", "Shared IGO memberships", "shared IGOs", "mean",
+            "manyIOs MIGO (Roger & Rowan) to 2010",
+            "number of intergovernmental organisations in which both are full members, "
+            "leaving out those every pole belongs to"),
     Channel("formats", "Shared regional formats", "shared formats", "mean",
-            "multivector formats table", "number of the post-2010 formats of the maintained "
-            "table (EAEU, CSTO, SCO, CIS, OTS, CICA, BRICS, C5+1...) both belong to"),
+            "multivector formats table", "number of the formats of the maintained table (EAEU, "
+            "CSTO, SCO, CIS, OTS, CICA, BRICS, C5+1...) both belong to, leaving out those "
+            "every pole belongs to; only for the post-Soviet and SCO states the table is built "
+            "for"),
 )}
 
 
@@ -190,13 +194,37 @@ def _join_flags(a: pd.Series, b: pd.Series) -> pd.Series:
     return pd.Series(np.where((a != "") & (b != ""), a + ";" + b, a + b), index=a.index)
 
 
+SECURITY_WEIGHTS: dict[str, float] = {
+    "defense": 1.0, "offense": 1.0, "neutrality": 0.3, "nonaggression": 0.1,
+    "consultation": 0.1, "entente": 0.1}
+"""Default weight of each ATOP obligation in the security channel (the one place it is set).
+
+A defence or offence pact commits a state to fight; neutrality to stay out of a war against
+the partner; non-aggression only not to attack it; consultation only to talk in a crisis
+(Leeds et al. 2002, *International Interactions* 28(3): 237-260, the ATOP codebook). Defence
+and offence weigh 1, neutrality 0.3, non-aggression and consultation 0.1 (COW's entente counts
+as consultation): a web of non-aggression and consultation pledges (Kazakhstan's, with 58 states in
+2010) no longer outweighs one defence pact.
+"""
+
+SECURITY_WEIGHTINGS: dict[str, dict[str, float]] = {
+    "obligation": SECURITY_WEIGHTS,
+    # the weights used to 2026-12: every obligation short of a military one counts half or more
+    "flat": {"defense": 1.0, "offense": 1.0, "neutrality": 0.5, "nonaggression": 0.5,
+             "consultation": 0.25, "entente": 0.25},
+    # military pledges only
+    "military": {"defense": 1.0, "offense": 1.0, "neutrality": 0.0, "nonaggression": 0.0,
+                 "consultation": 0.0, "entente": 0.0},
+}
+"""Named weightings the sensitivity run varies (``obligation`` is :data:`SECURITY_WEIGHTS`)."""
+
+
 def alliance_strength(frame: pd.DataFrame, weights: dict[str, float] | None = None
                       ) -> pd.Series:
     """Strength of the strongest alliance obligation of each dyad-year.
 
-    Leeds et al. (2002, *International Interactions* 28(3)) code five obligations in ATOP;
-    the default weights order them by commitment: defence and offence 1, neutrality and
-    non-aggression 0.5, consultation 0.25 (COW's entente counts as consultation).
+    ``strength = max_k w_k x_k`` over the obligations *k* coded 0/1 in ``frame``, with the
+    weights :data:`SECURITY_WEIGHTS` (Leeds et al. 2002, *International Interactions* 28(3)).
 
     Parameters
     ----------
@@ -204,9 +232,62 @@ def alliance_strength(frame: pd.DataFrame, weights: dict[str, float] | None = No
         0/1 columns named after the obligations present (``defense, offense, neutrality,
         nonaggression, consultation, entente``).
     weights : dict, optional
-        Weight per obligation; overrides the defaults.
+        Weight per obligation; overrides the defaults key by key.
     """
-    w = {"defense": 1.0, "offense": 1.0, "neutrality": 0.5, "nonaggression": 0.5,
-         "consultation": 0.25, "entente": 0.25, **(weights or {})}
+    w = {**SECURITY_WEIGHTS, **(weights or {})}
     cols = [c for c in w if c in frame.columns]
     return pd.concat([frame[c].fillna(0).astype(float) * w[c] for c in cols], axis=1).max(axis=1)
+
+
+def undirected_ties(directed: pd.DataFrame) -> pd.DataFrame:
+    """A dyad-year's tie as the strongest obligation in either direction.
+
+    ATOP codes obligations directed: ``iso3_a``'s pledges to ``iso3_b`` (peacesciencer's
+    ``atop_alliance``). The United States pledges to defend Japan and Korea, while Japan's
+    pledge to the United States is coded as consultation and non-aggression only (the 1960
+    treaty binds Japan to act only on its own territory); the alliance is still Japan's
+    strongest security tie. So a focal state's tie with a partner is the larger of what it
+    pledges and what it is pledged.
+
+    Parameters
+    ----------
+    directed : pandas.DataFrame
+        ``iso3, partner, year, value`` with both directions of each dyad (``iso3`` pledges).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, partner, year, value`` with both orders of each pair, ``value`` the maximum of
+        the two directions.
+    """
+    rev = directed.rename(columns={"iso3": "partner", "partner": "iso3"})
+    both = pd.concat([directed, rev[directed.columns]], ignore_index=True)
+    return both.groupby(["iso3", "partner", "year"], as_index=False)["value"].max()
+
+
+def universal_orgs(members: pd.DataFrame, membership: pd.DataFrame,
+                   org_col: str = "igo") -> pd.DataFrame:
+    """Organisation-years every pole belongs to, which say nothing about balance.
+
+    An organisation that holds every pole (the United Nations and its agencies, the OSCE for
+    the core poles) is shared with all of them alike: counting it adds the same amount to every
+    pole and pulls the shares toward equality. A pole belongs to an organisation in a year when
+    at least one of its members (for a bloc, any member state) holds full membership.
+
+    Parameters
+    ----------
+    members : pandas.DataFrame
+        ``<org_col>, iso3, year``: full memberships.
+    membership : pandas.DataFrame
+        ``pole, iso3, year`` (:meth:`multivector.poles.PoleSet.membership`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<org_col>, year`` of the organisations every pole belongs to.
+    """
+    n_poles = membership.groupby("year")["pole"].nunique()
+    j = members[[org_col, "iso3", "year"]].merge(membership, on=["iso3", "year"])
+    have = j.groupby([org_col, "year"])["pole"].nunique().reset_index()
+    have = have[have["pole"] == have["year"].map(n_poles)]
+    return have[[org_col, "year"]].reset_index(drop=True)

@@ -316,9 +316,10 @@ def unga_alignment(p: Profile) -> alt.TopLevelMixin | None:
                        "pole": [pole_label(p, x) for x in u["pole"]],
                        "session": u["session"].astype(int),
                        "n_votes": u["n_votes"].astype(float)})
-    if o.measure in ("agreement", "agreement_half"):
+    mtitle = MEASURE_TITLES.get(o.alignment_measure, o.alignment_measure)
+    if o.alignment_measure in ("agreement", "agreement_half"):
         scale = alt.Scale(domain=[0, 1])
-    elif o.measure == "idealpoint_distance":
+    elif o.alignment_measure == "idealpoint_distance":
         scale = alt.Scale(zero=True)
     else:
         scale = alt.Scale(domain=[-1, 1])
@@ -331,7 +332,7 @@ def unga_alignment(p: Profile) -> alt.TopLevelMixin | None:
             y2="hi:Q", color=colour))
     layers.append(base.mark_line(strokeWidth=2, point=alt.OverlayMarkDef(size=18)).encode(
         x=_x_years(p, "year the session opened"),
-        y=alt.Y("value:Q", title=MEASURE_TITLES.get(o.measure, o.measure), scale=scale),
+        y=alt.Y("value:Q", title=mtitle, scale=scale),
         color=colour,
         tooltip=["pole:N", alt.Tooltip("session:Q", format="d"),
                  alt.Tooltip("value:Q", format=".2f"), alt.Tooltip("lo:Q", format=".2f"),
@@ -339,7 +340,7 @@ def unga_alignment(p: Profile) -> alt.TopLevelMixin | None:
     layers[:0] = gap_layers(p, _last(df), "no UNGA data")
     band = f"; {o.level:.0%} bootstrap bands" if o.n_boot and df["lo"].notna().any() else ""
     return _sized(alt.layer(*layers)).properties(title=_title(
-        f"UN General Assembly: {p.name}'s {MEASURE_TITLES.get(o.measure, o.measure).lower()} "
+        f"UN General Assembly: {p.name}'s {mtitle.lower()} "
         "with each pole", f"Per session, all roll calls{band}"))
 
 
@@ -558,9 +559,9 @@ def security_ties(p: Profile) -> alt.TopLevelMixin | None:
                                           30 * len(poles)), rect),
                   height=30 * len(poles)).properties(title=_title(
                       f"Alliance ties of {p.name} with each pole",
-                      "Strongest obligation in force: 1 defence or offence pact, 0.5 "
-                      "neutrality or non-aggression, 0.25 consultation, 0 none; a bloc: mean "
-                      "over its members"))
+                      "Strongest obligation in force, either way: 1 defence or offence pact, "
+                      "0.3 neutrality, 0.1 non-aggression or consultation, 0 none; a bloc: "
+                      "mean over its members"))
 
 
 def military_expenditure(p: Profile) -> alt.TopLevelMixin | None:

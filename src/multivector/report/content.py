@@ -290,7 +290,7 @@ def _peer_rank(p: Profile, year: int) -> tuple[int, int] | None:
 
 def default_settings(p: Profile) -> bool:
     """Whether the profile uses the settings the sensitivity tables rank under (core poles,
-    agreement on all roll calls, the default channels and weights)."""
+    split votes on all roll calls, the default channels and weights)."""
     from multivector import sensitivity
     from multivector.profile import BalanceOptions
 
@@ -433,7 +433,7 @@ def front_page(p: Profile) -> FrontPage:
                           f"{r} of {n}",
                           f"ranks {lo}-{hi} in 90% of {int(sens['n_runs']):,} analyses"))
         who = (f"That ranks {p.name}" if default else
-               f"Under the default settings (core poles, agreement on all roll calls, default "
+               f"Under the default settings (core poles, split votes on all roll calls, default "
                f"weights), whose composite differs from this report's, the sensitivity run "
                f"ranks {p.name}")
         rank_set = ([charts.CHANNEL_WORDS.get(c, c) for c in str(sens["channels"]).split(",")]
@@ -620,8 +620,8 @@ def unga_section(p: Profile) -> Section:
     band = (f", with a {o.level:.0%} percentile band from {o.n_boot} bootstrap resamples of "
             f"each session's roll calls (seed {o.seed})" if o.n_boot else "")
     blocks.append(Paragraph(
-        f"The first chart shows {MEASURE_TITLES[o.measure].lower()}{band}. Agreement is the "
-        f"share of roll calls, among those where both cast yes, abstain or no, on which "
+        f"The first chart shows {MEASURE_TITLES[o.alignment_measure].lower()}{band}. Agreement "
+        f"is the share of roll calls, among those where both cast yes, abstain or no, on which "
         f"{p.name} and the pole cast the same vote (Voeten's definition; Bailey, Strezhnev & "
         f"Voeten 2017). Absences and non-membership are missing, never votes. {bloc} Roll calls "
         "combine Voeten's long release (to 2015), the unvotes package (to 2019) and the wide "
@@ -721,10 +721,12 @@ def security_section(p: Profile) -> Section:
                           "military expenditure (World Bank WDI)"))
     blocks.append(Paragraph(
         "A tie with a pole is the strongest obligation in force in the year between the two "
-        "states in the Alliance Treaty Obligations and Provisions data (ATOP 5): a defence or "
-        "offence pact counts 1, neutrality or non-aggression 0.5, consultation 0.25. For a bloc "
-        "such as the EU it is the mean over the members of the year, so 0.5 means half the "
-        "members' strongest tie, not one tie of half strength. ATOP ends in 2018.", "method"))
+        "states, pledged by either to the other, in the Alliance Treaty Obligations and "
+        "Provisions data (ATOP 5): a defence or offence pact counts 1, neutrality 0.3, "
+        "non-aggression or consultation 0.1. For a bloc such as the EU it is the mean over the "
+        "members of the year, so 0.5 means half the members' strongest tie, not one tie of half "
+        "strength. A state with no tie of neutrality or more to any pole has no security "
+        "channel. ATOP ends in 2018.", "method"))
     return Section("security", "Security: alliances and military spending", blocks,
                    "Security")
 
@@ -762,11 +764,13 @@ def memberships_section(p: Profile) -> Section:
         blocks.append(Paragraph(f"{p.name} belongs to none of the formats in the maintained "
                                 "table.", "empty"))
     blocks.append(Paragraph(
-        "Shared IGOs: the intergovernmental organisations both states are full members of "
-        "(COW IGO v3, to 2014); for a bloc, the mean over its members. Formats: the "
-        "post-2010 regional formats of multivector's maintained table, each membership dated "
-        "and sourced to an official page; full status counts 1, observer or partner 0.5, frozen "
-        "participation 0; the EU-Central Asia format is shared with the EU's members.",
+        "Shared IGOs: the intergovernmental organisations both states are full members of, "
+        "leaving out those every pole belongs to (manyIOs MIGO, Roger & Rowan, to 2010); for "
+        "a bloc, the mean over its members. Formats: the regional formats of multivector's "
+        "maintained table, each membership dated and sourced to an official page; full status "
+        "counts 1, observer or partner 0.5, frozen participation 0; the EU-Central Asia format "
+        "is shared with the EU's members; only for the post-Soviet and SCO states the table is "
+        "built for.",
         "method"))
     return Section("memberships", "Memberships: IGOs and regional formats", blocks,
                    "Memberships")
@@ -890,12 +894,14 @@ def sensitivity_section(p: Profile) -> Section:
                 caption(p, SOURCES["sensitivity"], years, shaded=False),
                 "the one-at-a-time ranges of the sensitivity run"),
         Paragraph(
-            "Four choices vary together for every state and year: the pole set (core: the "
+            "Five choices vary together for every state and year: the pole set (core: the "
             "United States, the EU, China, Russia; wide: also Türkiye, the GCC, Japan, Korea, "
-            "India), the UNGA measure turned into an affinity (agreement, Cohen's kappa, "
-            "ideal-point distance), the vote subset (all roll calls, important votes only, "
-            "without amendments and paragraphs) and the channel weights (the defaults and 100 "
-            "draws from a flat Dirichlet distribution): 14 scenarios × 101 weightings. Ranks "
+            "India), the UNGA measure (split votes, or agreement, Cohen's kappa or ideal-point "
+            "distance turned into an affinity), the vote subset (all roll calls, important "
+            "votes only, without amendments and paragraphs), the weights of alliance "
+            "obligations (the defaults, or neutrality and non-aggression 0.5, consultation "
+            "0.25) and the channel weights (the defaults and 100 draws from a flat Dirichlet "
+            "distribution): 40 scenarios × 101 weightings. Ranks "
             "are among all states with a composite in the year under the same choices (1 = most "
             "even). Shown for the years with a composite under the report's settings. After "
             "Saisana, Saltelli & Tarantola (2005) and the OECD/JRC Handbook on Constructing "
