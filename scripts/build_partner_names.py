@@ -78,7 +78,8 @@ ISO = {
 }
 HISTORICAL = {"Netherlands Antilles": "ANT", "Нидерландские Антильские Острова": "ANT",
               "Niderlandiya Antillari": "ANT", "Нидерланд антиллери аралдары": "ANT"}
-NOT_NAMES = re.compile(r"^(\d{4} год|за .*год[а]?|Наименование.*|в том числе|Основные показатели.*)$")
+NOT_NAMES = re.compile(
+    r"^(\d{4} год|за .*год[а]?|Наименование.*|в том числе|Основные показатели.*)$")
 
 
 def norm(name: str) -> str:

@@ -17,6 +17,12 @@ Tables
 ``indicator_meta``  indicator, title, description
 ``trade``           reporter, reporter_label, partner, partner_label, partner_kind, year, flow,
                     value_usd_m, estimated, source (IMF DOTS, as reported)
+``trade_national``  reporter, partner, partner_label, partner_kind, year, flow, value_usd_m,
+                    provisional, source (national statistics: ``kaz_stat`` 2018-2023,
+                    ``uzb_stat`` 2010-2023, ``kgz_stat`` 1994-2023; aggregates, totals and
+                    unallocated rows kept with their kind; a table apart from ``trade`` so
+                    that the DOTS mirror rule never reads them, see
+                    :mod:`multivector.sources.national_trade`)
 ``cow_nmc``         ccode, iso3, year, milex, milper, irst, pec, tpop, upop, cinc, primary
 ``alliances``       iso3_a, iso3_b, year, defense, offense, neutrality, nonaggression,
                     consultation, source (``atop`` 1815-2018: iso3_a's pledges to iso3_b;
@@ -69,13 +75,14 @@ import pandas as pd
 from multivector import __version__, idealpoint_store, paths, poles, states
 from multivector.errors import WarehouseMissingError
 from multivector.progress import Steps
-from multivector.sources import alliances, cow, dots, igo, owid, unga, wdi
+from multivector.sources import alliances, cow, dots, igo, national_trade, owid, unga, wdi
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import FileEntry, Source, get_source
 
 SCHEMA_VERSION = "3"
 INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
             "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military")
+INGESTED_NATIONAL = tuple(national_trade.SOURCES)  # trade by partner, national statistics
 
 
 @dataclass
@@ -290,6 +297,24 @@ def _channel_steps(con: duckdb.DuckDBPyConnection, mirror: Path | None,
     return last
 
 
+def _national_trade_step(con: duckdb.DuckDBPyConnection, mirror: Path | None,
+                         report: BuildReport, provenance: list[tuple]) -> dict[str, str]:
+    """The ``trade_national`` table from every national-statistics publication; meta keys."""
+    frames, last = [], {}
+    for name in INGESTED_NATIONAL:
+        files = _files(get_source(name), mirror)
+        frame = national_trade.read_national(name, [p for _, p in files])
+        per_file = frame["file"].value_counts()
+        for f, p in files:
+            provenance.append((name, f.mirror_path, f.sha256, f.bytes,
+                               int(per_file.get(p.name, 0))))
+        frames.append(frame.drop(columns="file"))
+        last[f"{name}_last_year"] = _last(frame)
+    report.rows["trade_national"] = _write(con, "trade_national",
+                                           pd.concat(frames, ignore_index=True))
+    return last
+
+
 def build(path: Path | None = None, mirror: Path | None = None, progress: bool = True,
           derive: bool = True,
           _after_step: Callable[[str], None] | None = None) -> BuildReport:
@@ -323,7 +348,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     provenance: list[tuple] = []
     dots_src = get_source("dots")
-    steps_total = 12 + int(derive) + len(dots_src.files)
+    steps_total = 13 + int(derive) + len(dots_src.files)
     background: _Background | None = None
     ok = False
 
@@ -409,6 +434,11 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                                    int(rows_per_file.get(p.name, 0))))
             step_done("dots")
 
+            steps.say("parsing national trade statistics (KAZ, UZB, KGZ)")
+            national_last = _national_trade_step(con, mirror, report, provenance)
+            steps.advance()
+            step_done("trade_national")
+
             steps.say("parsing COW NMC")
             (nf, np_), = _files(get_source("cow_nmc"), mirror)
             nmc = cow.read_nmc(np_)
@@ -430,7 +460,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
             report.unmapped = unmapped
             report.rows["unmapped"] = _write(con, "unmapped", unmapped)
             src_rows = []
-            for name in INGESTED:
+            for name in INGESTED + INGESTED_NATIONAL:
                 s = get_source(name)
                 src_rows.append((name, s.title, s.citation, s.coverage, "; ".join(s.licences)))
             _write(con, "sources", pd.DataFrame(src_rows, columns=["source", "title",
@@ -448,6 +478,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                 "wdi_last_year": str(int(pd.concat(frames)["year"].max())),
                 "nmc_last_year": str(int(nmc["year"].max())),
                 **channel_last,
+                **national_last,
             }
             meta = {"schema_version": SCHEMA_VERSION, "multivector_version": __version__,
                     "built_at": built_at, **last}
