@@ -114,7 +114,7 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
         nfl, ntot = national_trade_flows(con, years, focal)
         if len(ntot):
             keys = ["iso3", "year", "flow"]
-            taken = pd.MultiIndex.from_frame(ntot[keys].drop_duplicates())
+            taken = pd.MultiIndex.from_frame(ntot[keys].astype({"year": "int64"}).drop_duplicates())
             frames = [f[~pd.MultiIndex.from_frame(f[keys].astype({"year": "int64"}))
                         .isin(taken)] for f in frames]
             totals = [t[~pd.MultiIndex.from_frame(t[keys].astype({"year": "int64"}))
