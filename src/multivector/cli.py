@@ -440,10 +440,11 @@ def trade(
     iso3, span = _state_years(country, years)
     with warehouse.connect() as con:
         if by is TradeBy.partner:
-            flows, _ = panel.trade_flows(con, span, [iso3])
-            frame = flows.sort_values(["flow", "year", "value_usd_m"],
+            frame = panel.partner_trade_table(con, span, [iso3])
+            frame = frame.sort_values(["flow", "year", "value_usd_m"],
                                       ascending=[True, True, False]).reset_index(drop=True)
-            emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, mirror, gap)")
+            emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, national, "
+                                        "mirror, gap)")
             return
         frame = profile.trade_by_pole(con, iso3, span, poles_mod.load_pole_set(poles))
     frame.insert(0, "iso3", iso3)
@@ -475,7 +476,9 @@ def shares(
     Shares sum to one over the poles and the rest of the world (unga: over the poles, since an
     affinity is not a volume). Flags: 'not reported' (no value, not a zero), 'self' (the pole
     is the state itself), 'mirror N%' / 'discrepant N%' (share of a pole's trade taken from
-    partner reports, or where the two reports differ by more than 25%).
+    partner reports, or where the two reports differ by more than 25%). Trade channels add
+    the source of each year (dots, cow, or the state's national statistics after DOTS ends)
+    and series_break on the first year of a new source.
     """
     from multivector import panel, states, warehouse
     from multivector import poles as poles_mod
@@ -495,6 +498,16 @@ def shares(
                                               [iso3])
             frame = frame[["iso3", "channel", "mineral", "unit", "pole", "year", "value",
                            "share", "flag"]]
+        elif channel.value in ("exports", "imports"):  # with the source of each year
+            flows, totals = panel.trade_flows(con, span, [iso3])
+            frame = panel.trade_shares(flows, totals, channel.value,
+                                       ps.membership(range(span[0], span[1] + 1)))
+            src = totals.loc[totals["flow"] == channel.value,
+                             ["iso3", "year", "source", "series_break"]]
+            frame = frame.astype({"year": "int64"}).merge(
+                src.astype({"year": "int64"}), on=["iso3", "year"], how="left")
+            frame = frame[["iso3", "channel", "pole", "year", "value", "share", "flag",
+                           "source", "series_break"]]
         else:
             frame = panel.channel_shares(con, channel.value, ps, span, [iso3],
                                          panel.UngaChannel(measure=measure.value),

@@ -187,6 +187,37 @@ def national_trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
             tot[[*keys, "total_usd_m", "total_flag", "source"]])
 
 
+def partner_trade_table(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                        focal: list[str] | None = None) -> pd.DataFrame:
+    """Trade by partner as :func:`trade_flows` gives it, beside the national statistics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, partner, year, flow, source, value_usd_m`` (the series value) and, where each
+        exists, ``dots_usd_m`` (the state's own DOTS report), ``national_usd_m`` (its national
+        statistics, every year they hold, also those DOTS covers), ``mirror_usd_m``, ``gap``
+        (DOTS against mirror), ``national_gap`` = (national - DOTS) / max(national, DOTS), and
+        ``flag``.
+    """
+    flows, _ = trade_flows(con, years, focal)
+    flows = flows.astype({"year": "int64"})
+    flows["dots_usd_m"] = flows["reported_usd_m"].where(flows["source"] == "dots")
+    keys = ["iso3", "partner", "year", "flow"]
+    if _table_exists(con, "trade_national"):
+        nat, _ = national_trade_flows(con, years, focal, after_dots=False)
+        nat = (nat.astype({"year": "int64"})
+               .rename(columns={"value_usd_m": "national_usd_m"})[[*keys, "national_usd_m"]])
+        out = flows.merge(nat, on=keys, how="outer")
+    else:
+        out = flows.assign(national_usd_m=np.nan)
+    out["source"] = out["source"].fillna("")  # a national figure outside the series
+    big = np.fmax(out["national_usd_m"], out["dots_usd_m"])
+    out["national_gap"] = (out["national_usd_m"] - out["dots_usd_m"]) / big.where(big > 0)
+    return out[[*keys, "source", "value_usd_m", "dots_usd_m", "national_usd_m",
+                "mirror_usd_m", "gap", "national_gap", "flag"]]
+
+
 def cow_trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
                     focal: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Exports and imports by partner from COW Trade v4.0 (dyadic, directed as imports)."""
