@@ -121,7 +121,7 @@ def test_shares_after_dots_come_from_national_statistics(warehouse_env, iso3, so
 def test_kaz_2022_russia_share_is_the_published_share(warehouse_env):
     # BNS 2022 release, column E: Russia 10.74721% of exports (the Bureau's own share)
     f = _csv(["shares", "KAZ", "--channel", "exports", "--years", "2022"])
-    (rus,) = f.loc[f["pole"] == "Russia", "share"]
+    (rus,) = f.loc[f["pole"] == "RUS", "share"]
     assert rus == pytest.approx(0.1074721, abs=1e-6)
 
 
