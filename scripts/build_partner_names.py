@@ -11,7 +11,9 @@ Sources of the mapping, in order:
 2. Kyrgyzstan's workbooks give Kyrgyz, Russian and English names: the Russian name's code from
    step 1, else country_converter on the English name.
 3. Kazakhstan's Russian names: the code of the same Russian name from steps 1-2.
-4. MANUAL below: aggregates, residual rows, and the names no step above resolves; every one was
+4. Eurostat's English names (French in the 2016 extract): country_converter on the name
+   without its ``(incl. ...)``/``(from ...)`` note, EUROSTAT below where that fails or errs.
+5. MANUAL below: aggregates, residual rows, and the names no step above resolves; every one was
    read and set by hand.
 
 The table is written sorted; names no step resolves stop the script (nothing is left unmapped).
@@ -78,6 +80,53 @@ ISO = {
 }
 HISTORICAL = {"Netherlands Antilles": "ANT", "Нидерландские Антильские Острова": "ANT",
               "Niderlandiya Antillari": "ANT", "Нидерланд антиллери аралдары": "ANT"}
+EU_RESIDUAL = ("Countries and territories not specified", "Pays et territoires non",
+               "Stores and provisions", "Avitaillement et soutage", "High seas", "Haute mer",
+               "Ceuta", "Melilla")  # Ceuta, Melilla: Spain, outside the EU customs territory
+EU_AGG = ("Extra-EU27", "Intra-EU27", "Extra-UE27", "Intra-UE27")
+EUROSTAT = {  # French (the 2016 extract) and English names country_converter misses or errs on
+    "Afrique du Sud": "ZAF", "Albanie": "ALB", "Algérie": "DZA", "Allemagne": "DEU",
+    "Andorre": "AND", "Antarctique": "ATA", "Arabie saoudite": "SAU", "Australie": "AUS",
+    "Autriche": "AUT", "Azerbaïdjan": "AZE", "Bahreïn": "BHR", "Barbade": "BRB",
+    "Belgique": "BEL", "Bermudes": "BMU", "Bhoutan": "BTN",
+    "Bolivie, Etat plurinational de": "BOL", "Bosnie-Herzégovine": "BIH", "Brésil": "BRA",
+    "Bulgarie": "BGR", "Bénin": "BEN", "Cambodge": "KHM", "Cameroun": "CMR", "Cap-Vert": "CPV",
+    "Chili": "CHL", "Chine": "CHN", "Chypre": "CYP", "Colombie": "COL", "Comores": "COM",
+    "Comoros": "COM", "Congo, République démocratique du": "COD",
+    "Corée, République de": "KOR", "Corée, République populaire démocratique de": "PRK",
+    "Croatie": "HRV", "Danemark": "DNK", "Dominique": "DMA", "Emirats arabes unis": "ARE",
+    "Equateur": "ECU", "Erythrée": "ERI", "Espagne": "ESP", "Estonie": "EST",
+    "Etats-Unis": "USA", "Ethiopie": "ETH", "Ethiopia": "ETH", "Fidji": "FJI",
+    "Gambie": "GMB", "Grenade": "GRD", "Groenland": "GRL", "Grèce": "GRC", "Guinée": "GIN",
+    "Guinée équatoriale": "GNQ", "Hongrie": "HUN", "Ile Norfolk": "NFK",
+    "Iles Caïmans": "CYM", "Iles Féroé": "FRO", "Iles Mariannes du Nord": "MNP",
+    "Iles Salomon": "SLB", "Iles Vierges britanniques": "VGB",
+    "Virgin Islands, British": "VGB", "Iles Vierges des Etats-Unis": "VIR",
+    "Iles mineures éloignées des Etats-Unis": "UMI", "Inde": "IND", "Indonésie": "IDN",
+    "Irlande": "IRL", "Islande": "ISL", "Israël": "ISR", "Italie": "ITA", "Jamaïque": "JAM",
+    "Japon": "JPN", "Koweït": "KWT", "Lettonie": "LVA", "Liban": "LBN", "Libye": "LBY",
+    "Lituanie": "LTU", "Macédoine du Nord": "MKD", "Malaisie": "MYS", "Malte": "MLT",
+    "Maurice": "MUS", "Micronésie, Etats fédérés de": "FSM", "Moldavie, République de": "MDA",
+    "Mongolie": "MNG", "Monténégro": "MNE", "Namibie": "NAM", "Niué": "NIU",
+    "Norvège": "NOR", "Nouvelle-Calédonie": "NCL", "Nouvelle-Zélande": "NZL", "Népal": "NPL",
+    "Palaos": "PLW", "Pays-Bas": "NLD", "Pologne": "POL", "Polynésie française": "PYF",
+    "Pérou": "PER", "Roumanie": "ROU", "Royaume-Uni": "GBR", "Russie, Fédération de": "RUS",
+    "République arabe syrienne": "SYR", "République centrafricaine": "CAF",
+    "République dominicaine": "DOM", "Sahara occidental": "ESH", "Saint-Marin": "SMR",
+    "Sainte-Hélène, Ascension et Tristan da Cunha": "SHN", "Sainte-Lucie": "LCA",
+    "Samoa américaines": "ASM", "Serbie": "SRB", "Singapour": "SGP", "Slovaquie": "SVK",
+    "Slovénie": "SVN", "Soudan": "SDN", "Soudan du Sud": "SSD", "Suisse": "CHE",
+    "Switzerland": "CHE", "Suède": "SWE", "Sénégal": "SEN", "Tadjikistan": "TJK",
+    "Tanzanie, République unie de": "TZA", "Taïwan": "TWN", "Tchad": "TCD", "Tchéquie": "CZE",
+    "Terres australes françaises": "ATF", "Territoire britannique de l’océan Indien": "IOT",
+    "Thaïlande": "THA", "Timor-Oriental": "TLS", "Tokélaou": "TKL", "Tunisie": "TUN",
+    "Turkménistan": "TKM", "Turquie": "TUR", "Viêt Nam": "VNM", "Yémen": "YEM",
+    "Zambie": "ZMB", "Belgium": "BEL", "France": "FRA", "Indonesia": "IDN", "Israel": "ISR",
+    "Italy": "ITA", "Kiribati": "KIR", "South Africa": "ZAF", "Norway": "NOR",
+    "Netherlands Antilles": "ANT", "Biélorussie": "BLR", "Saint-Siège": "VAT",
+}
+EU_NOTE = re.compile(r"\s*\((incl\.|from|depuis|à partir|Eire|Corée|Syrie|Cisjordanie|West Bank|"
+                     r"partie|ou Iles|Belarus|Ngwane|Birmanie|Laos|Malouines|Etat de la).*$")
 NOT_NAMES = re.compile(
     r"^(\d{4} год|за .*год[а]?|Наименование.*|в том числе|Основные показатели.*)$")
 
@@ -149,6 +198,24 @@ def main() -> None:
                 v = sh.cell_value(i, 0)
                 if isinstance(v, str) and v.strip():
                     put("ru", v, ru_iso.get(norm(v)), "Russian name as in Uzbekistan's file")
+    for f in sorted(glob.glob(f"{data}/eu_year_export/*.csv")):
+        with open(f, encoding="utf-8-sig") as fh:
+            recs = list(csv.DictReader(fh))
+        lang = "fr" if recs and recs[0]["FLOW"] == "EXPORTATION" else "en"
+        for name in sorted({r["PARTNER"] for r in recs}):
+            base = EU_NOTE.sub("", name).strip()
+            if name.startswith(EU_RESIDUAL):
+                rows.setdefault((lang, norm(name)), (name, "", "residual", "Eurostat, not "
+                                                     "allocated to a partner country"))
+            elif name.startswith(EU_AGG):
+                rows.setdefault((lang, norm(name)), (name, "", "aggregate", "EU-27 trade"))
+            elif base in EUROSTAT:
+                kind = "historical" if EUROSTAT[base] == "ANT" else "state"
+                rows.setdefault((lang, norm(name)), (name, EUROSTAT[base], kind, "set by hand"))
+            else:
+                c = cc.convert(base, src="regex", to="ISO3", not_found=None)
+                put(lang, name, c if isinstance(c, str) and c != base else None,
+                    "Eurostat, country_converter")
     bad = [(lang, rec[0]) for (lang, _), rec in rows.items() if rec[2] == "?"]
     if bad:
         sys.exit("unresolved names, add them to the tables of this script:\n" +

@@ -134,3 +134,24 @@ def test_trade_by_partner_shows_dots_and_national_side_by_side(warehouse_env):
     rus21 = f[(f["partner"] == "RUS") & (f["year"] == 2021) & (f["flow"] == "exports")].iloc[0]
     assert rus21["source"] == "kaz_stat" and pd.isna(rus21["dots_usd_m"])
     assert rus21["value_usd_m"] == pytest.approx(rus21["national_usd_m"])
+
+
+def test_eurostat_eu_exports_in_dollars(warehouse_env):
+    import duckdb
+
+    (path,) = [fetch(f) for f in get_source("eurostat_eu_exports").files
+               if "08_31_46" in f.mirror_path]  # the 2023 extract
+    with path.open(encoding="utf-8-sig") as fh:
+        (raw,) = [r for r in csv.DictReader(fh) if r["PARTNER"] == "Kazakhstan"]
+    con = duckdb.connect(str(warehouse_env), read_only=True)
+    rate = con.execute("SELECT value FROM indicators WHERE indicator = 'pa.nus.fcrf' AND "
+                       "code = 'EMU' AND year = 2023").fetchone()[0]
+    got = con.execute("SELECT value_eur, value_usd_m FROM trade_eurostat WHERE partner = 'KAZ' "
+                      "AND year = 2023").fetchall()
+    years = con.execute("SELECT min(year), max(year), count(DISTINCT year) FROM trade_eurostat"
+                        ).fetchone()
+    con.close()
+    assert got == [(pytest.approx(float(raw["VALUE_IN_EUR"])),
+                    pytest.approx(float(raw["VALUE_IN_EUR"]) / rate / 1e6))]
+    assert 0.9 < rate < 0.95  # WDI: 0.9248 euros per US$ in 2023
+    assert years == (2010, 2023, 14)

@@ -212,3 +212,50 @@ def test_partner_table_kinds_and_lookup_ignores_case_and_spacing():
     assert nt.resolve("Страны ЕАЭС", "ru", "f", 1) == (None, "aggregate")
     kinds = {kind for _, kind in nt.partner_names().values()}
     assert kinds <= set(nt.PARTNER_KINDS)
+
+
+# ---------------------------------------------------------------------------- Eurostat
+EU = "European Union - 27 countries (AT, BE, BG, CY, CZ, DE, DK, EE, ES, FI, FR, GR, HR, HU, IE)"
+
+
+def _eu(tmp_path: Path, rows: list[list], header=None) -> Path:
+    from multivector.sources import eurostat as es
+
+    p = tmp_path / "Relational_View_x.csv"
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC)
+        w.writerow(header or es.HEADER)
+        w.writerows(rows)
+    return p
+
+
+KAZ_2023 = [EU, "Kazakhstan", "TOTAL-Total", "2-EXPORT", "T-Total", "202352-Jan.-Dec. 2023",
+            12109990000]
+
+
+def test_eurostat_converts_euros_at_the_annual_rate(tmp_path):
+    from multivector.sources import eurostat as es
+
+    f = es.read_eurostat_file(_eu(tmp_path, [KAZ_2023]), {2023: 0.92484})
+    (row,) = f.itertuples()
+    assert (row.reporter, row.partner, row.year, row.flow) == ("EU27", "KAZ", 2023, "exports")
+    assert row.value_usd_m == pytest.approx(12109.99 / 0.92484)
+
+
+def test_eurostat_failure_modes(tmp_path):
+    from multivector.sources import eurostat as es
+
+    rate = {2023: 0.92484}
+    with pytest.raises(ParseError, match=r"row 1: column G of the header must be "
+                                         r"'VALUE_IN_EUR'$"):
+        es.read_eurostat_file(_eu(tmp_path, [KAZ_2023[:6]], header=es.HEADER[:6]), rate)
+    with pytest.raises(ParseError, match=r"row 1: column A of the header must be 'REPORTER'"):
+        es.read_eurostat_file(_eu(tmp_path, [["", *KAZ_2023]], header=["", *es.HEADER]), rate)
+    with pytest.raises(nt.UnknownPartnerError, match=r"row 2: .*\(value: 'Atlantis'\)"):
+        es.read_eurostat_file(_eu(tmp_path, [[EU, "Atlantis", *KAZ_2023[2:]]]), rate)
+    with pytest.raises(ParseError, match=r"row 2: VALUE_IN_EUR is not a number \(value: ':c'\)"):
+        es.read_eurostat_file(_eu(tmp_path, [[*KAZ_2023[:6], ":c"]]), rate)
+    with pytest.raises(ParseError, match=r"no EUR/USD rate for 2023"):
+        es.read_eurostat_file(_eu(tmp_path, [KAZ_2023]), {2022: 0.95})
+    with pytest.raises(ParseError, match=r"row 2: FLOW must be one of"):
+        es.read_eurostat_file(_eu(tmp_path, [[*KAZ_2023[:3], "1-IMPORT", *KAZ_2023[4:]]]), rate)

@@ -23,6 +23,8 @@ Tables
                     unallocated rows kept with their kind; a table apart from ``trade`` so
                     that the DOTS mirror rule never reads them, see
                     :mod:`multivector.sources.national_trade`)
+``trade_eurostat``  the same columns plus value_eur: EU-27 exports to every partner (Eurostat
+                    Comext, 2010-2023, reporter ``EU27``), US$ at WDI PA.NUS.FCRF for EMU
 ``cow_nmc``         ccode, iso3, year, milex, milper, irst, pec, tpop, upop, cinc, primary
 ``alliances``       iso3_a, iso3_b, year, defense, offense, neutrality, nonaggression,
                     consultation, source (``atop`` 1815-2018: iso3_a's pledges to iso3_b;
@@ -75,14 +77,14 @@ import pandas as pd
 from multivector import __version__, idealpoint_store, paths, poles, states
 from multivector.errors import WarehouseMissingError
 from multivector.progress import Steps
-from multivector.sources import alliances, cow, dots, igo, national_trade, owid, unga, wdi
+from multivector.sources import alliances, cow, dots, eurostat, igo, national_trade, owid, unga, wdi
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import FileEntry, Source, get_source
 
 SCHEMA_VERSION = "3"
 INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
             "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military")
-INGESTED_NATIONAL = tuple(national_trade.SOURCES)  # trade by partner, national statistics
+INGESTED_NATIONAL = (*national_trade.SOURCES, "eurostat_eu_exports")  # issue 13: to 2023
 
 
 @dataclass
@@ -301,7 +303,7 @@ def _national_trade_step(con: duckdb.DuckDBPyConnection, mirror: Path | None,
                          report: BuildReport, provenance: list[tuple]) -> dict[str, str]:
     """The ``trade_national`` table from every national-statistics publication; meta keys."""
     frames, last = [], {}
-    for name in INGESTED_NATIONAL:
+    for name in national_trade.SOURCES:
         files = _files(get_source(name), mirror)
         frame = national_trade.read_national(name, [p for _, p in files])
         per_file = frame["file"].value_counts()
@@ -312,6 +314,18 @@ def _national_trade_step(con: duckdb.DuckDBPyConnection, mirror: Path | None,
         last[f"{name}_last_year"] = _last(frame)
     report.rows["trade_national"] = _write(con, "trade_national",
                                            pd.concat(frames, ignore_index=True))
+    # Eurostat's euros at the euro area's annual average rate (WDI PA.NUS.FCRF, EMU)
+    rate = dict(con.execute("SELECT CAST(year AS INTEGER), value FROM indicators WHERE "
+                            "indicator = 'pa.nus.fcrf' AND code = 'EMU' AND value IS NOT NULL"
+                            ).fetchall())
+    files = _files(get_source("eurostat_eu_exports"), mirror)
+    eu = eurostat.read_eurostat([p for _, p in files], rate)
+    per_file = eu["file"].value_counts()
+    for f, p in files:
+        provenance.append(("eurostat_eu_exports", f.mirror_path, f.sha256, f.bytes,
+                           int(per_file.get(p.name, 0))))
+    report.rows["trade_eurostat"] = _write(con, "trade_eurostat", eu.drop(columns="file"))
+    last["eurostat_last_year"] = _last(eu)
     return last
 
 
@@ -434,7 +448,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                                    int(rows_per_file.get(p.name, 0))))
             step_done("dots")
 
-            steps.say("parsing national trade statistics (KAZ, UZB, KGZ)")
+            steps.say("parsing national trade statistics (KAZ, UZB, KGZ) and Eurostat")
             national_last = _national_trade_step(con, mirror, report, provenance)
             steps.advance()
             step_done("trade_national")
