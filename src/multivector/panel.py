@@ -115,10 +115,8 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
         if len(ntot):
             keys = ["iso3", "year", "flow"]
             taken = pd.MultiIndex.from_frame(ntot[keys].astype({"year": "int64"}).drop_duplicates())
-            frames = [f[~pd.MultiIndex.from_frame(f[keys].astype({"year": "int64"}))
-                        .isin(taken)] for f in frames]
-            totals = [t[~pd.MultiIndex.from_frame(t[keys].astype({"year": "int64"}))
-                        .isin(taken)] for t in totals]
+            frames = [_drop_years(f, taken, keys) for f in frames]
+            totals = [_drop_years(t, taken, keys) for t in totals]
             frames.append(nfl)
             totals.append(ntot)
     if not frames:  # no source covers the years: no rows, not an error
@@ -131,6 +129,16 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     tot["series_break"] = np.where(prev.notna() & (prev != tot["source"]),
                                    prev.fillna("") + " -> " + tot["source"], "")
     return pd.concat(frames, ignore_index=True), tot
+
+
+def _drop_years(frame: pd.DataFrame, taken: pd.MultiIndex, keys: list[str]) -> pd.DataFrame:
+    """``frame`` without the (iso3, year, flow) in ``taken`` (only those states are looked at)."""
+    sub = frame["iso3"].isin(set(taken.get_level_values(0)))
+    if not sub.any():
+        return frame
+    hit = pd.Series(False, index=frame.index)
+    hit[sub] = pd.MultiIndex.from_frame(frame.loc[sub, keys].astype({"year": "int64"})).isin(taken)
+    return frame[~hit]
 
 
 def national_trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
