@@ -466,15 +466,16 @@ def trade(
                             " max(year) FILTER (WHERE reporter = ?) FROM trade",
                             [iso3, iso3]).fetchall()[0]
         if by is TradeBy.partner:
-            flows, _ = panel.trade_flows(con, span, [iso3])
-            frame = flows.sort_values(["flow", "year", "value_usd_m"],
+            frame = panel.partner_trade_table(con, span, [iso3])
+            frame = frame.sort_values(["flow", "year", "value_usd_m"],
                                       ascending=[True, True, False]).reset_index(drop=True)
         else:
             frame = profile.trade_by_pole(con, iso3, span, ps)
             frame.insert(0, "iso3", iso3)
     _trade_coverage(iso3, span, frame, cover)
     if by is TradeBy.partner:
-        emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, mirror, gap)")
+        emit(frame, fmt, out, title=f"{iso3}: trade by partner (reported, national, "
+                                    "mirror, gap)")
         return
     _focal_note(ps, iso3, span)
     emit(frame, fmt, out, title=f"{iso3}: trade by pole")
@@ -527,7 +528,9 @@ def shares(
     number of such votes (with an affinity --measure, over the poles only). Flags: 'not
     reported' (no value, not a zero), 'self' (the pole is the state itself), 'mirror N%' /
     'discrepant N%' (share of a pole's trade taken from partner reports, or where the two
-    reports differ by more than 25%).
+    reports differ by more than 25%). Trade channels add the source of each year (dots,
+    cow, or the state's national statistics after DOTS ends) and series_break on the first
+    year of a new source.
     """
     from multivector import panel, states, warehouse
     from multivector import poles as poles_mod
@@ -549,6 +552,16 @@ def shares(
                                               [iso3])
             frame = frame[["iso3", "channel", "mineral", "unit", "pole", "year", "value",
                            "share", "flag"]]
+        elif channel.value in ("exports", "imports"):  # with the source of each year
+            flows, totals = panel.trade_flows(con, span, [iso3])
+            frame = panel.trade_shares(flows, totals, channel.value,
+                                       ps.membership(range(span[0], span[1] + 1)))
+            src = totals.loc[totals["flow"] == channel.value,
+                             ["iso3", "year", "source", "series_break"]]
+            frame = with_pole_share(frame.astype({"year": "int64"}).merge(
+                src.astype({"year": "int64"}), on=["iso3", "year"], how="left"))
+            frame = frame[["iso3", "channel", "pole", "year", "value", "share", "pole_share",
+                           "flag", "source", "series_break"]]
         else:
             frame = panel.channel_shares(con, channel.value, ps, span, [iso3],
                                          panel.UngaChannel(measure=measure.value),

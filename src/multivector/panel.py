@@ -16,7 +16,9 @@ Channels (``CHANNELS``; definitions in ``docs/methods.md``):
     (:func:`multivector.measures.balance.affinity`), shares over the poles only.
 ``exports``, ``imports``
     IMF DOTS as the focal state reports it, with the partner's mirror figure where the focal
-    state's own is missing (1960-2020); COW Trade v4.0 before 1960 (1946-1959).
+    state's own is missing (1960-2020); COW Trade v4.0 before 1960 (1946-1959); the state's
+    national statistics after its last DOTS year where the warehouse holds them (Kazakhstan,
+    Uzbekistan, Kyrgyzstan to 2023), the switch marked (:func:`trade_flows`).
 ``security``
     Strength of the strongest ATOP 5 obligation between the state and each partner, pledged in
     either direction, weighted by :data:`multivector.measures.channels.SECURITY_WEIGHTS` (to
@@ -88,8 +90,17 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     (pandas.DataFrame, pandas.DataFrame)
         :func:`multivector.measures.trade.partner_flows` plus a ``source`` column, and
         :func:`multivector.measures.trade.trade_totals` (``iso3, year, flow, total_usd_m,
-        total_flag``). DOTS from 1960; COW Trade v4.0 for the years before (its dyadic figures
-        are already reconciled from both sides, so no mirror rule applies and no flag is set).
+        total_flag``) plus ``source`` and ``series_break``. DOTS from 1960; COW Trade v4.0 for
+        the years before (its dyadic figures are already reconciled from both sides, so no
+        mirror rule applies and no flag is set); the state's national statistics
+        (``trade_national``) for the years after its last own DOTS report of that flow
+        (:func:`national_trade_flows`).
+
+    Notes
+    -----
+    Series rule: one source per state, flow and year, never mixed inside a year; a series
+    switches source only where the earlier source ends, and the first year of the new source
+    carries ``series_break`` (``"dots -> kaz_stat"``; empty otherwise) in the totals.
     """
     frames, totals = [], []
     if years[1] >= DOTS_FIRST_YEAR:
@@ -106,11 +117,120 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
         fl, tot = cow_trade_flows(con, span, focal)
         frames.append(fl)
         totals.append(tot)
+    if _table_exists(con, "trade_national"):  # after DOTS ends: national statistics
+        nfl, ntot = national_trade_flows(con, years, focal)
+        if len(ntot):
+            keys = ["iso3", "year", "flow"]
+            taken = pd.MultiIndex.from_frame(ntot[keys].astype({"year": "int64"}).drop_duplicates())
+            frames = [_drop_years(f, taken, keys) for f in frames]
+            totals = [_drop_years(t, taken, keys) for t in totals]
+            frames.append(nfl)
+            totals.append(ntot)
     if not frames:  # no source covers the years: no rows, not an error
         return (pd.DataFrame(columns=[*trade_mod.FLOW_COLUMNS, "source"]),
                 pd.DataFrame(columns=["iso3", "year", "flow", "total_usd_m", "total_flag",
-                                      "source"]))
-    return (pd.concat(frames, ignore_index=True), pd.concat(totals, ignore_index=True))
+                                      "source", "series_break"]))
+    tot = pd.concat(totals, ignore_index=True).sort_values(["iso3", "flow", "year"],
+                                                            ignore_index=True)
+    prev = tot.groupby(["iso3", "flow"])["source"].shift()
+    tot["series_break"] = np.where(prev.notna() & (prev != tot["source"]),
+                                   prev.fillna("") + " -> " + tot["source"], "")
+    return pd.concat(frames, ignore_index=True), tot
+
+
+def _drop_years(frame: pd.DataFrame, taken: pd.MultiIndex, keys: list[str]) -> pd.DataFrame:
+    """``frame`` without the (iso3, year, flow) in ``taken`` (only those states are looked at)."""
+    sub = frame["iso3"].isin(set(taken.get_level_values(0)))
+    if not sub.any():
+        return frame
+    hit = pd.Series(False, index=frame.index)
+    hit[sub] = pd.MultiIndex.from_frame(frame.loc[sub, keys].astype({"year": "int64"})).isin(taken)
+    return frame[~hit]
+
+
+def national_trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                         focal: list[str] | None = None,
+                         after_dots: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Flows by partner and totals from national statistics (``trade_national``).
+
+    Parameters
+    ----------
+    after_dots : bool
+        Keep only the years after the state's last own DOTS report of the flow (its ``World``
+        row in ``trade``): the series rule of :func:`trade_flows`. False: every year.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        As :func:`trade_flows`. Partners are states only (aggregates, totals and unallocated
+        rows are not partners); no mirror figure (partner reports end with DOTS). The total is
+        the published total over all partners, or where a publication prints none (Uzbekistan)
+        the sum over every row that is not an aggregate (``total_flag`` ``partner sum``);
+        ``provisional`` is added to the flag of a provisional year.
+    """
+    clause, params = _focal_clause(focal, "reporter")
+    raw = con.execute(
+        "SELECT reporter AS iso3, partner, partner_kind, CAST(year AS INTEGER) AS year, flow, "
+        "value_usd_m, provisional, source FROM trade_national WHERE year BETWEEN ? AND ?"
+        f"{clause}", [*years, *params]).df()
+    if after_dots and len(raw):
+        last = con.execute(
+            "SELECT reporter AS iso3, flow, max(year) AS dots_last FROM trade WHERE "
+            f"partner_label = 'World' AND reporter IS NOT NULL{clause} GROUP BY ALL",
+            params).df()
+        raw = raw.merge(last, on=["iso3", "flow"], how="left")
+        raw = raw[raw["dots_last"].isna() | (raw["year"] > raw["dots_last"])]
+    keys = ["iso3", "year", "flow"]
+    states = raw[raw["partner_kind"].isin(trade_mod.PARTNER_KINDS)
+                 & (raw["partner"] != raw["iso3"])]
+    fl = (states.groupby([*keys, "partner", "source"], as_index=False)["value_usd_m"].sum()
+          .assign(mirror_usd_m=np.nan, gap=np.nan, flag=""))
+    fl["reported_usd_m"] = fl["value_usd_m"]
+    published = raw[raw["partner_kind"] == "total"].groupby([*keys, "source"], as_index=False)[
+        "value_usd_m"].sum().assign(total_flag="")
+    summed = (raw[raw["partner_kind"] != "aggregate"].groupby([*keys, "source"], as_index=False)
+              ["value_usd_m"].sum().assign(total_flag="partner sum"))
+    summed = summed.merge(published[keys], on=keys, how="left", indicator=True)
+    tot = pd.concat([published, summed[summed["_merge"] == "left_only"].drop(columns="_merge")],
+                    ignore_index=True).rename(columns={"value_usd_m": "total_usd_m"})
+    prov = raw[raw["provisional"]][keys].drop_duplicates().assign(_p=True)
+    tot = tot.merge(prov, on=keys, how="left")
+    tot["total_flag"] = np.where(tot["_p"].notna(),
+                                 (tot["total_flag"] + " provisional").str.strip(),
+                                 tot["total_flag"])
+    return (fl[[*trade_mod.FLOW_COLUMNS, "source"]].reset_index(drop=True),
+            tot[[*keys, "total_usd_m", "total_flag", "source"]])
+
+
+def partner_trade_table(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                        focal: list[str] | None = None) -> pd.DataFrame:
+    """Trade by partner as :func:`trade_flows` gives it, beside the national statistics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``iso3, partner, year, flow, source, value_usd_m`` (the series value) and, where each
+        exists, ``dots_usd_m`` (the state's own DOTS report), ``national_usd_m`` (its national
+        statistics, every year they hold, also those DOTS covers), ``mirror_usd_m``, ``gap``
+        (DOTS against mirror), ``national_gap`` = (national - DOTS) / max(national, DOTS), and
+        ``flag``.
+    """
+    flows, _ = trade_flows(con, years, focal)
+    flows = flows.astype({"year": "int64"})
+    flows["dots_usd_m"] = flows["reported_usd_m"].where(flows["source"] == "dots")
+    keys = ["iso3", "partner", "year", "flow"]
+    if _table_exists(con, "trade_national"):
+        nat, _ = national_trade_flows(con, years, focal, after_dots=False)
+        nat = (nat.astype({"year": "int64"})
+               .rename(columns={"value_usd_m": "national_usd_m"})[[*keys, "national_usd_m"]])
+        out = flows.merge(nat, on=keys, how="outer")
+    else:
+        out = flows.assign(national_usd_m=np.nan)
+    out["source"] = out["source"].fillna("")  # a national figure outside the series
+    big = np.fmax(out["national_usd_m"], out["dots_usd_m"])
+    out["national_gap"] = (out["national_usd_m"] - out["dots_usd_m"]) / big.where(big > 0)
+    return out[[*keys, "source", "value_usd_m", "dots_usd_m", "national_usd_m",
+                "mirror_usd_m", "gap", "national_gap", "flag"]]
 
 
 def cow_trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],

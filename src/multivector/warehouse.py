@@ -20,6 +20,14 @@ Tables
 ``indicator_meta``  indicator, title, description
 ``trade``           reporter, reporter_label, partner, partner_label, partner_kind, year, flow,
                     value_usd_m, estimated, source (IMF DOTS, as reported)
+``trade_national``  reporter, partner, partner_label, partner_kind, year, flow, value_usd_m,
+                    provisional, source (national statistics: ``kaz_stat`` 2018-2023,
+                    ``uzb_stat`` 2010-2023, ``kgz_stat`` 1994-2023; aggregates, totals and
+                    unallocated rows kept with their kind; a table apart from ``trade`` so
+                    that the DOTS mirror rule never reads them, see
+                    :mod:`multivector.sources.national_trade`)
+``trade_eurostat``  the same columns plus value_eur: EU-27 exports to every partner (Eurostat
+                    Comext, 2010-2023, reporter ``EU27``), US$ at WDI PA.NUS.FCRF for EMU
 ``cow_nmc``         ccode, iso3, year, milex, milper, irst, pec, tpop, upop, cinc, primary
 ``alliances``       iso3_a, iso3_b, year, defense, offense, neutrality, nonaggression,
                     consultation, source (``atop`` 1815-2018: iso3_a's pledges to iso3_b;
@@ -79,7 +87,7 @@ import pandas as pd
 from multivector import __version__, idealpoint_store, paths, poles, states
 from multivector.errors import BuildError, WarehouseMissingError, WarehouseUnusableError
 from multivector.progress import Steps
-from multivector.sources import alliances, cow, dots, igo, owid, unga, wdi
+from multivector.sources import alliances, cow, dots, eurostat, igo, national_trade, owid, unga, wdi
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import FileEntry, Source, get_source
 
@@ -88,6 +96,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "3"
 INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
             "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military")
+INGESTED_NATIONAL = (*national_trade.SOURCES, "eurostat_eu_exports")  # issue 13: to 2023
 
 
 @dataclass
@@ -371,6 +380,36 @@ def _failure(exc: BaseException, target: Path, tmp: Path) -> BuildError | None:
     return None
 
 
+def _national_trade_step(con: duckdb.DuckDBPyConnection, mirror: Path | None,
+                         report: BuildReport, provenance: list[tuple]) -> dict[str, str]:
+    """The ``trade_national`` table from every national-statistics publication; meta keys."""
+    frames, last = [], {}
+    for name in national_trade.SOURCES:
+        files = _files(get_source(name), mirror)
+        frame = national_trade.read_national(name, [p for _, p in files])
+        per_file = frame["file"].value_counts()
+        for f, p in files:
+            provenance.append((name, f.mirror_path, f.sha256, f.bytes,
+                               int(per_file.get(p.name, 0))))
+        frames.append(frame.drop(columns="file"))
+        last[f"{name}_last_year"] = _last(frame)
+    report.rows["trade_national"] = _write(con, "trade_national",
+                                           pd.concat(frames, ignore_index=True))
+    # Eurostat's euros at the euro area's annual average rate (WDI PA.NUS.FCRF, EMU)
+    rate = dict(con.execute("SELECT CAST(year AS INTEGER), value FROM indicators WHERE "
+                            "indicator = 'pa.nus.fcrf' AND code = 'EMU' AND value IS NOT NULL"
+                            ).fetchall())
+    files = _files(get_source("eurostat_eu_exports"), mirror)
+    eu = eurostat.read_eurostat([p for _, p in files], rate)
+    per_file = eu["file"].value_counts()
+    for f, p in files:
+        provenance.append(("eurostat_eu_exports", f.mirror_path, f.sha256, f.bytes,
+                           int(per_file.get(p.name, 0))))
+    report.rows["trade_eurostat"] = _write(con, "trade_eurostat", eu.drop(columns="file"))
+    last["eurostat_last_year"] = _last(eu)
+    return last
+
+
 def build(path: Path | None = None, mirror: Path | None = None, progress: bool = True,
           derive: bool = True,
           _after_step: Callable[[str], None] | None = None) -> BuildReport:
@@ -405,7 +444,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     built_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     provenance: list[tuple] = []
     dots_src = get_source("dots")
-    steps_total = 12 + int(derive) + len(dots_src.files)
+    steps_total = 13 + int(derive) + len(dots_src.files)
     background: _Background | None = None
     ok = False
     stack = contextlib.ExitStack()
@@ -489,6 +528,11 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                                    int(rows_per_file.get(p.name, 0))))
             step_done("dots")
 
+            steps.say("parsing national trade statistics (KAZ, UZB, KGZ) and Eurostat")
+            national_last = _national_trade_step(con, mirror, report, provenance)
+            steps.advance()
+            step_done("trade_national")
+
             steps.say("parsing COW NMC")
             (nf, np_), = _files(get_source("cow_nmc"), mirror)
             nmc = cow.read_nmc(np_)
@@ -510,7 +554,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
             report.unmapped = unmapped
             report.rows["unmapped"] = _write(con, "unmapped", unmapped)
             src_rows = []
-            for name in INGESTED:
+            for name in INGESTED + INGESTED_NATIONAL:
                 s = get_source(name)
                 src_rows.append((name, s.title, s.citation, s.coverage, "; ".join(s.licences)))
             _write(con, "sources", pd.DataFrame(src_rows, columns=["source", "title",
@@ -528,6 +572,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
                 "wdi_last_year": _last(wdi_values),
                 "nmc_last_year": str(int(nmc["year"].max())),
                 **channel_last,
+                **national_last,
             }
             meta = {"schema_version": SCHEMA_VERSION, "multivector_version": __version__,
                     "built_at": built_at, **last}
