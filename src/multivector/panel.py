@@ -541,22 +541,28 @@ def _share_of_world(con: duckdb.DuckDBPyConnection, code: str, years: tuple[int,
 def milex_series(con: duckdb.DuckDBPyConnection, years: tuple[int, int]) -> pd.DataFrame:
     """Military expenditure per state-year: SIPRI, then WDI-derived where SIPRI stops.
 
-    SIPRI's series (constant 2019 US$) is used to its last year; for later years the value is
-    WDI military expenditure in % of GDP times GDP in current US$, labelled ``derived``. Within a
-    year every state has the same basis, which is what the index needs (it scales by the
-    year's maximum).
+    SIPRI's series is the 2025 workbook (``source = 'sipri2025'``, constant 2023 US$, to 2024)
+    where the warehouse holds it, else the OWID vintage (``'sipri'``, constant 2019 US$, to
+    2020); the two are never mixed, so within a year every state has the same basis, which is
+    what the index needs (it scales by the year's maximum). For years after SIPRI's last, the
+    value is WDI military expenditure in % of GDP times GDP in current US$, labelled
+    ``derived``.
 
     Returns ``iso3, year, value, basis, source, derived``.
     """
     frames = []
     last_sipri = None
     if _table_exists(con, "milex"):
-        s = con.execute("SELECT iso3, year, milex_usd AS value FROM milex WHERE source = "
-                        "'sipri' AND kind = 'state' AND year BETWEEN ? AND ? AND milex_usd IS "
-                        "NOT NULL AND iso3 IS NOT NULL", list(years)).df()
+        row = con.execute("SELECT source FROM milex WHERE source IN ('sipri2025', 'sipri') "
+                          "AND milex_usd IS NOT NULL ORDER BY source = 'sipri2025' DESC "
+                          "LIMIT 1").fetchone()
+        vintage = row[0] if row else "sipri"
+        s = con.execute("SELECT iso3, year, milex_usd AS value, basis FROM milex WHERE source = "
+                        "? AND kind = 'state' AND year BETWEEN ? AND ? AND milex_usd IS "
+                        "NOT NULL AND iso3 IS NOT NULL", [vintage, *years]).df()
         if len(s):
             last_sipri = int(s["year"].max())
-            frames.append(s.assign(basis="constant 2019 US$", source="sipri", derived=False))
+            frames.append(s.assign(source=vintage, derived=False))
     start = years[0] if last_sipri is None else last_sipri + 1
     if start <= years[1]:
         pct = _indicator(con, "ms.mil.xpnd.gd.zs", (start, years[1]))

@@ -93,7 +93,8 @@ def _read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             out.append((line, r))
         elif len(r) == 13 and i + 1 < len(rows) and len(rows[i + 1]) == 4:
             nxt = rows[i + 1]
-            out.append((line, [*r[:12], f"{r[12]} {nxt[0]}".strip(), *nxt[1:]]))
+            comment = " ".join(x for x in (r[12].strip(), nxt[0].strip()) if x)
+            out.append((line, [*r[:12], comment, *nxt[1:]]))
             i += 1
         elif r:
             raise ParseError(str(path), f"expected {len(HEADER)} fields, found {len(r)}",

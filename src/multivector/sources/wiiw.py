@@ -52,7 +52,8 @@ def _read(path: Path, header: list[str]) -> tuple[pd.DataFrame, list[int]]:
     cols = list(df.columns)
     n = len(header)
     if cols[:n] != header:
-        bad = next(i for i, (a, b) in enumerate(zip(cols + [""] * n, header)) if a != b)
+        padded = cols + [""] * n
+        bad = next(i for i, (a, b) in enumerate(zip(padded, header, strict=False)) if a != b)
         raise ParseError(str(path), f"column {bad + 1} must be {header[bad]!r}", row=1,
                          value=cols[bad] if bad < len(cols) else None)
     years = []
