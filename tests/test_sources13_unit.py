@@ -261,3 +261,29 @@ def test_wiiw_layout_errors(tmp_path, head, rows, match):
     with pytest.raises(ParseError, match=match) as err:
         wiiw.read_partners(_wiiw(tmp_path, head, rows))
     assert "wiiw_partners.csv" in str(err.value)
+
+
+def test_arms_and_investment_channels_sum_by_pole(tmp_path):
+    import duckdb
+
+    from multivector import panel, poles
+
+    arms = sipri.arms_table(sipri.read_register(_register(tmp_path)))
+    inv = wiiw.read_partners(_wiiw(tmp_path))
+    con = duckdb.connect()
+    for name, frame in (("arms", arms), ("investment", inv)):
+        con.register("_f", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _f")
+        con.unregister("_f")
+    ps = poles.load_pole_set("core")
+    s = panel.channel_shares(con, "arms", ps, (2015, 2017), ["KAZ"])
+    s = s.set_index(["year", "pole"])
+    assert s.loc[(2016, "RUS"), "value"] == pytest.approx(28.5)
+    assert s.loc[(2016, "RUS"), "share"] == pytest.approx(1.0)
+    assert s.loc[(2016, "USA"), "value"] == 0.0 and s.loc[(2016, "USA"), "flag"] == ""
+    assert set(s["channel"]) == {"arms"}
+    kaz = panel.channel_shares(con, "investment", ps, (2020, 2021), ["KAZ"])
+    eu = kaz.set_index(["year", "pole"]).loc[(2021, "EU")]
+    assert eu["value"] == 100 and eu["total"] == 400 and eu["share"] == pytest.approx(0.25)
+    assert panel.channel_shares(con, "investment", ps, (2020, 2021), ["TUR"]).empty
+    assert "arms" not in panel.CHANNELS and "investment" not in panel.CHANNELS

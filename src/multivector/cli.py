@@ -451,7 +451,7 @@ def trade(
 
 
 Channel = _choices("Channel", ("exports", "imports", "unga", "security", "igo", "formats",
-                               "minerals"))
+                               "minerals", "arms", "investment"))
 
 
 @app.command("shares")
@@ -500,6 +500,9 @@ def shares(
                                          panel.UngaChannel(measure=measure.value),
                                          alliance_source=alliances, igo_source=igos)
             frame = frame[["iso3", "channel", "pole", "year", "value", "share", "flag"]]
+    if frame.empty and channel.value == "investment" and iso3 != "KAZ":  # issue 13
+        raise MultivectorError(f"no source: investment by partner is Kazakhstan's only (wiiw "
+                               f"FDI Database), not {iso3}'s")
     if frame.empty:
         raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}")
     emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: {channel.value} by pole")

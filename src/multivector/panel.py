@@ -340,6 +340,7 @@ def unga_shares(dyads: pd.DataFrame, membership: pd.DataFrame, measure: str,
 
 # ------------------------------------------------------------------------------------ together
 CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
+EXTRA_CHANNELS = ("arms", "investment")  # issue 13: by request, not in the default set
 
 
 def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleSet,
@@ -418,7 +419,57 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
         if key not in cache:
             cache[key] = unga_dyads(con, years, o)
         return unga_shares(cache[key], membership, o.measure, 1.0, focal)
-    raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
+    if channel in EXTRA_CHANNELS:
+        return _issue13_shares(con, channel, membership, years, focal)
+    raise ValueError(f"unknown channel {channel!r}; one of "
+                     f"{', '.join((*CHANNELS, *EXTRA_CHANNELS))}")
+
+
+# --- issue 13: arms imports (SIPRI TIV) and inward FDI stock (wiiw, Kazakhstan) by pole --------
+def _issue13_shares(con: duckdb.DuckDBPyConnection, channel: str, membership: pd.DataFrame,
+                    years: tuple[int, int], focal: list[str] | None) -> pd.DataFrame:
+    """Shares by pole of the ``sum`` channels ``arms`` and ``investment``.
+
+    ``arms``: the TIV delivered to each focal state by each supplier (SIPRI), the total over
+    every supplier including unknown ones, non-state actors and organisations (they count in
+    the rest of the world). ``investment``: the inward FDI stock by partner (wiiw), the total
+    being wiiw's ``WORLD`` row; bloc rows (EU27...) are not partners, their members are.
+    A focal state without rows (every state but Kazakhstan for investment) gets no rows. SIPRI's
+    register lists every delivery, so a pole none of whose members delivered anything has 0
+    (not the flag ``not reported`` that a trade return without the partner gets).
+    """
+    table = "arms" if channel == "arms" else "investment"
+    if not _table_exists(con, table):
+        return _empty_shares()
+    params: list = list(years)
+    focal_sql = ""
+    if focal:
+        col = "recipient" if channel == "arms" else "iso3"
+        focal_sql = f" AND {col} IN ({trade_mod.sql_in_list(focal)})"
+    if channel == "arms":
+        rows = con.execute(
+            "SELECT recipient AS iso3, supplier AS partner, year, sum(tiv) AS value FROM arms "
+            "WHERE year BETWEEN ? AND ? AND recipient IS NOT NULL" + focal_sql +
+            " GROUP BY ALL", params).df()
+        dyads = rows[rows["partner"].notna()]
+        totals = (rows.groupby(["iso3", "year"], as_index=False)["value"].sum()
+                  .rename(columns={"value": "total"}))
+    else:
+        rows = con.execute(
+            "SELECT iso3, partner, partner_kind, year, value_eur_m AS value FROM investment "
+            "WHERE measure = 'stock' AND value_eur_m IS NOT NULL AND year BETWEEN ? AND ?"
+            + focal_sql, params).df()
+        dyads = rows[rows["partner_kind"] != "aggregate"][["iso3", "partner", "year", "value"]]
+        totals = rows[rows["partner"] == "WORLD"][["iso3", "year", "value"]].rename(
+            columns={"value": "total"})
+    if dyads.empty or totals.empty:
+        return _empty_shares()
+    out = ch.pole_shares(dyads, membership, "sum", totals)
+    if channel == "arms":  # the register lists every delivery: no supplier row is none, not
+        none = out["flag"] == "not reported"  # an unreported flow
+        out.loc[none, ["value", "share"]] = 0.0
+        out.loc[none, "flag"] = ""
+    return out.assign(channel=channel)[SHARE_COLUMNS]
 
 
 def all_shares(con: duckdb.DuckDBPyConnection, pole_set: PoleSet, years: tuple[int, int],

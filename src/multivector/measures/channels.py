@@ -57,6 +57,14 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
     Channel("formats", "Shared regional formats", "shared formats", "mean",
             "multivector formats table", "number of the post-2010 formats of the maintained "
             "table (EAEU, CSTO, SCO, CIS, OTS, CICA, BRICS, C5+1...) both belong to"),
+    # issue 13: outside the balance composite's default set (panel.CHANNELS)
+    Channel("arms", "Arms imports by supplier", "TIV million", "sum", "SIPRI Arms Transfers "
+            "Database", "SIPRI trend-indicator value of the major conventional arms delivered "
+            "to the focal state by each supplier that year; unknown suppliers, non-state "
+            "actors and organisations count in the total (rest of the world)"),
+    Channel("investment", "Inward FDI stock by partner", "EUR million", "sum",
+            "wiiw FDI Database (National Bank of Kazakhstan)", "the focal state's inward FDI "
+            "stock by immediate investing country; Kazakhstan only (2003-2021)"),
 )}
 
 
