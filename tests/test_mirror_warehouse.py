@@ -29,6 +29,9 @@ TABLES = ["unga_rollcalls", "unga_votes", "unga_form_agreement", "indicators",
           "indicator_meta", "trade", "cow_nmc", "alliances", "igo_dyads", "igo_states",
           "igo_membership", "igos", "trade_cow", "trade_cow_totals", "minerals", "milex",
           "states", "poles", "blocs", "unmapped", "provenance", "sources", "meta"]
+# issue 13: arms transfers, SIPRI milex 2025 (rows of milex), official visits, investment
+INGESTED |= {"sipri_arms", "sipri_milex", "hsg_travels", "wiiw_fdi"}
+TABLES += ["arms_deals", "arms", "visits", "investment"]
 
 
 @pytest.fixture

@@ -214,3 +214,35 @@ def test_investment_in_warehouse(con):
     assert "unmapped" not in kinds and kinds["aggregate"] > 0
     assert con.execute("SELECT DISTINCT iso3 FROM investment").fetchall() == [("KAZ",)]
     assert con.execute("SELECT min(year), max(year) FROM investment").fetchone() == (2003, 2021)
+
+
+# --- channels ---------------------------------------------------------------------------------
+
+
+def test_shares_arms_and_investment_from_the_cli(warehouse_env):
+    import io
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["shares", "KAZ", "--channel", "arms", "--years", "2015-2024",
+                              "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    f = pd.read_csv(io.StringIO(res.stdout), keep_default_na=False, na_values=[""])
+    np.testing.assert_allclose(f.groupby("year")["share"].sum().to_numpy(), 1.0, atol=1e-9)
+    rus = f[f["pole"] == "RUS"].set_index("year")["share"]
+    assert (rus > 0.5).all()  # Russia supplies most of Kazakhstan's major arms every year
+    for state in ("TUR", "IND"):  # any state
+        res = runner.invoke(app, ["shares", state, "--channel", "arms", "--years", "2020-2024"])
+        assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["shares", "KAZ", "--channel", "investment", "--years", "2021-2021",
+                              "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    inv = pd.read_csv(io.StringIO(res.stdout)).set_index("pole")
+    assert inv["share"].sum() == pytest.approx(1.0)
+    assert 0.4 < inv.loc["EU", "share"] < 0.6  # the Netherlands alone hold 39% of the stock
+    res = runner.invoke(app, ["shares", "TUR", "--channel", "investment"])
+    assert res.exit_code != 0 and "no source" in res.output

@@ -287,3 +287,30 @@ def test_arms_and_investment_channels_sum_by_pole(tmp_path):
     assert eu["value"] == 100 and eu["total"] == 400 and eu["share"] == pytest.approx(0.25)
     assert panel.channel_shares(con, "investment", ps, (2020, 2021), ["TUR"]).empty
     assert "arms" not in panel.CHANNELS and "investment" not in panel.CHANNELS
+
+
+def test_milex_series_prefers_2025_vintage_and_derives_after_it():
+    import duckdb
+
+    from multivector import panel
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE milex (iso3 VARCHAR, entity VARCHAR, kind VARCHAR, year INT, "
+                "milex_usd DOUBLE, share_gdp DOUBLE, per_capita DOUBLE, basis VARCHAR, "
+                "source VARCHAR, milex_current_usd DOUBLE)")
+    con.execute("INSERT INTO milex VALUES ('KAZ', 'Kazakhstan', 'state', 2020, 1.0, NULL, NULL, "
+                "'constant 2019 US$', 'sipri', NULL), ('KAZ', 'Kazakhstan', 'state', 2020, 2.0, "
+                "NULL, NULL, 'constant 2023 US$', 'sipri2025', 3.0), ('KAZ', 'Kazakhstan', "
+                "'state', 2021, 4.0, NULL, NULL, 'constant 2023 US$', 'sipri2025', 5.0)")
+    con.execute("CREATE TABLE indicators (code VARCHAR, iso3 VARCHAR, kind VARCHAR, year INT, "
+                "indicator VARCHAR, value DOUBLE, source VARCHAR)")
+    con.execute("INSERT INTO indicators VALUES ('KAZ', 'KAZ', 'state', 2022, "
+                "'ms.mil.xpnd.gd.zs', 2.0, 'wdi'), ('KAZ', 'KAZ', 'state', 2022, "
+                "'ny.gdp.mktp.cd', 500.0, 'wdi')")
+    m = panel.milex_series(con, (2020, 2022)).set_index("year")
+    assert m.loc[2020, "value"] == 2.0 and m.loc[2020, "basis"] == "constant 2023 US$"
+    assert m.loc[2021, "source"] == "sipri2025" and not m.loc[2021, "derived"]
+    assert m.loc[2022, "value"] == pytest.approx(10.0) and m.loc[2022, "derived"]
+    con.execute("DELETE FROM milex WHERE source = 'sipri2025'")  # an older warehouse
+    old = panel.milex_series(con, (2020, 2020))
+    assert old["value"].tolist() == [1.0] and old["basis"].tolist() == ["constant 2019 US$"]

@@ -134,9 +134,9 @@ def visits_table(paths: Iterable[str | Path],
                  log: states.UnmappedLog | None = None) -> pd.DataFrame:
     """Every trip of every file, duplicates collapsed, with ISO3 codes.
 
-    A duplicate is the same traveller (``who``), country slug, start and end date; the first
-    record's locale and remarks are kept (the longest remarks where they differ) and all ids
-    joined in ``trip_id`` (ascending), their count in ``n_records``.
+    A duplicate is the same traveller (``who``), country slug, start and end date; the record
+    with the longest remarks is kept (the lowest id among equals), all ids joined in
+    ``trip_id`` (ascending) and their count in ``n_records``.
 
     Returns
     -------
