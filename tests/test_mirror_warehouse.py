@@ -29,6 +29,10 @@ TABLES = ["unga_rollcalls", "unga_rollcalls_excluded", "unga_votes", "unga_form_
           "indicators", "indicator_meta", "trade", "cow_nmc", "alliances", "igo_dyads",
           "igo_states", "igo_membership", "igos", "trade_cow", "trade_cow_totals", "minerals",
           "milex", "states", "poles", "blocs", "unmapped", "provenance", "sources", "meta"]
+# issue 13: arms transfers, SIPRI milex 2025 (rows of milex), official visits, investment
+INGESTED |= {"sipri_arms", "sipri_milex", "hsg_travels", "wiiw_fdi"}
+TABLES += ["arms_deals", "arms", "visits", "investment"]
+ISSUE13_FILES = 1 + 1 + 55 + 2  # SIPRI register, SIPRI workbook, travels, wiiw
 
 
 @pytest.fixture
@@ -118,7 +122,7 @@ def test_provenance_pins_every_ingested_file(con, mirror):
         assert _sha256(mirror / r.file) == r.sha256, r.file
     # UNGA 2 + 3 + 1, WDI 70, DOTS 235, NMC 1, ATOP 1, COW alliances 1, COW IGO 2,
     # manyIOs 2, COW trade 2, OWID minerals 2 CSV + 2 datapackage.json, OWID military 2 + 2
-    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1 + 1 + 1 + 2 + 2 + 2 + 4 + 4
+    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1 + 1 + 1 + 2 + 2 + 2 + 4 + 4 + ISSUE13_FILES
 
 
 # --- UNGA ------------------------------------------------------------------------------------

@@ -499,7 +499,7 @@ def _trade_coverage(iso3: str, span: tuple[int, int], frame: pd.DataFrame,
 
 
 Channel = _choices("Channel", ("exports", "imports", "unga", "security", "igo", "formats",
-                               "minerals"))
+                               "minerals", "arms", "investment"))
 
 
 @app.command("shares", help=cli_terms.SHARES_HELP)
@@ -571,6 +571,9 @@ def shares(
             if channel is Channel.unga and measure is ChannelMeasure.split:
                 cols.insert(7, "total")  # the split roll calls the state voted on
             frame = frame[cols]
+    if frame.empty and channel.value == "investment" and iso3 != "KAZ":  # issue 13
+        raise MultivectorError(f"no source: investment by partner is Kazakhstan's only (wiiw "
+                               f"FDI Database), not {iso3}'s")
     if frame.empty:
         raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}"
                                + panel.absent_reason(channel.value, iso3))

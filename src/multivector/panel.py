@@ -568,6 +568,7 @@ def unga_shares(dyads: pd.DataFrame, membership: pd.DataFrame, measure: str,
 
 # ------------------------------------------------------------------------------------ together
 CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
+EXTRA_CHANNELS = ("arms", "investment")  # issue 13: by request, not in the default set
 
 
 def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleSet,
@@ -668,7 +669,57 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
         if key not in cache:
             cache[key] = unga_dyads(con, years, o)
         return unga_shares(cache[key], membership, o.measure, 1.0, focal)
-    raise ValueError(f"unknown channel {channel!r}; one of {', '.join(CHANNELS)}")
+    if channel in EXTRA_CHANNELS:
+        return _issue13_shares(con, channel, membership, years, focal)
+    raise ValueError(f"unknown channel {channel!r}; one of "
+                     f"{', '.join((*CHANNELS, *EXTRA_CHANNELS))}")
+
+
+# --- issue 13: arms imports (SIPRI TIV) and inward FDI stock (wiiw, Kazakhstan) by pole --------
+def _issue13_shares(con: duckdb.DuckDBPyConnection, channel: str, membership: pd.DataFrame,
+                    years: tuple[int, int], focal: list[str] | None) -> pd.DataFrame:
+    """Shares by pole of the ``sum`` channels ``arms`` and ``investment``.
+
+    ``arms``: the TIV delivered to each focal state by each supplier (SIPRI), the total over
+    every supplier including unknown ones, non-state actors and organisations (they count in
+    the rest of the world). ``investment``: the inward FDI stock by partner (wiiw), the total
+    being wiiw's ``WORLD`` row; bloc rows (EU27...) are not partners, their members are.
+    A focal state without rows (every state but Kazakhstan for investment) gets no rows. SIPRI's
+    register lists every delivery, so a pole none of whose members delivered anything has 0
+    (not the flag ``not reported`` that a trade return without the partner gets).
+    """
+    table = "arms" if channel == "arms" else "investment"
+    if not _table_exists(con, table):
+        return _empty_shares()
+    params: list = list(years)
+    focal_sql = ""
+    if focal:
+        col = "recipient" if channel == "arms" else "iso3"
+        focal_sql = f" AND {col} IN ({trade_mod.sql_in_list(focal)})"
+    if channel == "arms":
+        rows = con.execute(
+            "SELECT recipient AS iso3, supplier AS partner, year, sum(tiv) AS value FROM arms "
+            "WHERE year BETWEEN ? AND ? AND recipient IS NOT NULL" + focal_sql +
+            " GROUP BY ALL", params).df()
+        dyads = rows[rows["partner"].notna()]
+        totals = (rows.groupby(["iso3", "year"], as_index=False)["value"].sum()
+                  .rename(columns={"value": "total"}))
+    else:
+        rows = con.execute(
+            "SELECT iso3, partner, partner_kind, year, value_eur_m AS value FROM investment "
+            "WHERE measure = 'stock' AND value_eur_m IS NOT NULL AND year BETWEEN ? AND ?"
+            + focal_sql, params).df()
+        dyads = rows[rows["partner_kind"] != "aggregate"][["iso3", "partner", "year", "value"]]
+        totals = rows[rows["partner"] == "WORLD"][["iso3", "year", "value"]].rename(
+            columns={"value": "total"})
+    if dyads.empty or totals.empty:
+        return _empty_shares()
+    out = ch.pole_shares(dyads, membership, "sum", totals)
+    if channel == "arms":  # the register lists every delivery: no supplier row is none, not
+        none = out["flag"] == "not reported"  # an unreported flow
+        out.loc[none, ["value", "share"]] = 0.0
+        out.loc[none, "flag"] = ""
+    return out.assign(channel=channel)[SHARE_COLUMNS]
 
 
 def all_shares(con: duckdb.DuckDBPyConnection, pole_set: PoleSet, years: tuple[int, int],
@@ -805,22 +856,28 @@ def _trade_share(con: duckdb.DuckDBPyConnection, years: tuple[int, int]) -> pd.D
 def milex_series(con: duckdb.DuckDBPyConnection, years: tuple[int, int]) -> pd.DataFrame:
     """Military expenditure per state-year: SIPRI, then WDI-derived where SIPRI stops.
 
-    SIPRI's series (constant 2019 US$) is used to its last year; for later years the value is
-    WDI military expenditure in % of GDP times GDP in current US$, labelled ``derived``. Within a
-    year every state has the same basis, which is what the index needs (it scales by the
-    year's maximum).
+    SIPRI's series is the 2025 workbook (``source = 'sipri2025'``, constant 2023 US$, to 2024)
+    where the warehouse holds it, else the OWID vintage (``'sipri'``, constant 2019 US$, to
+    2020); the two are never mixed, so within a year every state has the same basis, which is
+    what the index needs (it scales by the year's maximum). For years after SIPRI's last, the
+    value is WDI military expenditure in % of GDP times GDP in current US$, labelled
+    ``derived``.
 
     Returns ``iso3, year, value, basis, source, derived``.
     """
     frames = []
     last_sipri = None
     if _table_exists(con, "milex"):
-        s = con.execute("SELECT iso3, year, milex_usd AS value FROM milex WHERE source = "
-                        "'sipri' AND kind = 'state' AND year BETWEEN ? AND ? AND milex_usd IS "
-                        "NOT NULL AND iso3 IS NOT NULL", list(years)).df()
+        row = con.execute("SELECT source FROM milex WHERE source IN ('sipri2025', 'sipri') "
+                          "AND milex_usd IS NOT NULL ORDER BY source = 'sipri2025' DESC "
+                          "LIMIT 1").fetchone()
+        vintage = row[0] if row else "sipri"
+        s = con.execute("SELECT iso3, year, milex_usd AS value, basis FROM milex WHERE source = "
+                        "? AND kind = 'state' AND year BETWEEN ? AND ? AND milex_usd IS "
+                        "NOT NULL AND iso3 IS NOT NULL", [vintage, *years]).df()
         if len(s):
             last_sipri = int(s["year"].max())
-            frames.append(s.assign(basis="constant 2019 US$", source="sipri", derived=False))
+            frames.append(s.assign(source=vintage, derived=False))
     start = years[0] if last_sipri is None else last_sipri + 1
     if start <= years[1]:
         pct = _indicator(con, "ms.mil.xpnd.gd.zs", (start, years[1]))

@@ -303,3 +303,11 @@ def iso3_to_cow(iso3: str, year: int) -> int | None:
     cw = cow_crosswalk()
     hit = cw[(cw.iso3 == iso3) & (cw.from_year <= year) & (cw.to_year >= year)]
     return int(hit.ccode.iloc[0]) if len(hit) else None
+
+
+def yugoslavia_by_year(iso3: pd.Series, year: pd.Series) -> pd.Series:
+    """YUG to 1991 and SRB after, as COW code 345: for sources that keep the name Yugoslavia for
+    the Federal Republic (1992-2003), such as SIPRI and the Office of the Historian."""
+    out = pd.Series(iso3, dtype=object).copy()
+    out[(out == "YUG") & (pd.Series(year, index=out.index) >= 1992)] = "SRB"
+    return out

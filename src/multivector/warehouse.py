@@ -97,6 +97,8 @@ SCHEMA_VERSION = "3"
 INGESTED = ("unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
             "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military")
 INGESTED_NATIONAL = (*national_trade.SOURCES, "eurostat_eu_exports")  # issue 13: to 2023
+# issue 13 (through 2024): arms transfers, SIPRI milex 2025, US official visits, wiiw FDI
+INGESTED += ("sipri_arms", "sipri_milex", "hsg_travels", "wiiw_fdi")
 
 
 @dataclass
@@ -410,6 +412,75 @@ def _national_trade_step(con: duckdb.DuckDBPyConnection, mirror: Path | None,
     return last
 
 
+# --- issue 13: arms transfers, SIPRI milex 1949-2024, official visits, investment ----------
+def _issue13_steps(con: duckdb.DuckDBPyConnection, mirror: Path | None,
+                   log: states.UnmappedLog, report: BuildReport, provenance: list[tuple],
+                   steps: Steps, step_done: Callable[[str], None]) -> dict[str, str]:
+    """SIPRI arms register, SIPRI milex workbook, Office of the Historian travels and wiiw FDI.
+
+    Tables ``arms_deals`` and ``arms`` (SIPRI trade register and deliveries per year, TIV
+    millions), ``milex`` rows with ``source = 'sipri2025'`` (appended to the OWID vintages,
+    with the column ``milex_current_usd``), ``visits`` (US President and Secretary of State)
+    and ``investment`` (Kazakhstan's FDI by partner). Returns meta keys.
+    """
+    from multivector.sources import sipri, sipri_milex, visits, wiiw
+
+    last: dict[str, str] = {}
+
+    def prov(source: str, f: FileEntry, rows: int | None) -> None:
+        provenance.append((source, f.mirror_path, f.sha256, f.bytes, rows))
+
+    steps.say("parsing SIPRI arms transfers register")
+    (af, ap), = _files(get_source("sipri_arms"), mirror)
+    deals = sipri.read_register(ap)
+    arms = sipri.arms_table(deals, log)
+    report.rows["arms_deals"] = _write(con, "arms_deals", deals)
+    report.rows["arms"] = _write(con, "arms", arms)
+    prov("sipri_arms", af, len(deals))
+    last["arms_last_year"] = _last(arms)
+    steps.advance()
+    step_done("sipri_arms")
+
+    steps.say("parsing SIPRI military expenditure 1949-2024")
+    (mf, mp), = _files(get_source("sipri_milex"), mirror)
+    milex = sipri_milex.read_milex_workbook(mp)
+    _log_unmapped(log, "sipri_milex", milex, "entity")
+    con.execute("ALTER TABLE milex ADD COLUMN IF NOT EXISTS milex_current_usd DOUBLE")
+    con.register("_frame", milex)
+    con.execute("INSERT INTO milex BY NAME SELECT * FROM _frame")
+    con.unregister("_frame")
+    report.rows["milex"] = report.rows.get("milex", 0) + len(milex)
+    prov("sipri_milex", mf, len(milex))
+    last["milex2025_last_year"] = _last(milex[milex["milex_usd"].notna()])
+    last["milex2025_basis"] = str(milex["basis"].iloc[0])
+    steps.advance()
+    step_done("sipri_milex")
+
+    steps.say("parsing US official travels (Office of the Historian)")
+    vfiles = _files(get_source("hsg_travels"), mirror)
+    trips = visits.visits_table([p for _, p in vfiles], log)
+    report.rows["visits"] = _write(con, "visits", trips)
+    for f, _ in vfiles:
+        prov("hsg_travels", f, None)
+    last["visits_last_date"] = str(trips["end_date"].max())
+    steps.advance()
+    step_done("hsg_travels")
+
+    steps.say("parsing wiiw FDI by partner")
+    wfiles = _files(get_source("wiiw_fdi"), mirror)
+    inv = wiiw.read_partners(_by_name(wfiles, "wiiw_partners.csv"))
+    miss = inv["partner_kind"] == "unmapped"
+    if miss.any():
+        log.add("wiiw_fdi", inv.loc[miss, "partner_label"])
+    report.rows["investment"] = _write(con, "investment", inv)
+    for f, _ in wfiles:
+        prov("wiiw_fdi", f, len(inv) if f.name == "wiiw_partners.csv" else None)
+    last["investment_last_year"] = _last(inv)
+    steps.advance()
+    step_done("wiiw_fdi")
+    return last
+
+
 def build(path: Path | None = None, mirror: Path | None = None, progress: bool = True,
           derive: bool = True,
           _after_step: Callable[[str], None] | None = None) -> BuildReport:
@@ -445,6 +516,7 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     provenance: list[tuple] = []
     dots_src = get_source("dots")
     steps_total = 13 + int(derive) + len(dots_src.files)
+    steps_total += 4  # issue 13 steps (_issue13_steps)
     background: _Background | None = None
     ok = False
     stack = contextlib.ExitStack()
@@ -543,6 +615,8 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
 
             channel_last = _channel_steps(con, mirror, mfiles, background, log, report,
                                           provenance, steps, step_done)
+            channel_last.update(_issue13_steps(con, mirror, log, report, provenance, steps,
+                                               step_done))
 
             steps.say("writing reference tables")
             report.rows["states"] = _write(con, "states", states.iso3_table())

@@ -61,6 +61,14 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
             "CSTO, SCO, CIS, OTS, CICA, BRICS, C5+1...) both belong to, leaving out those "
             "every pole belongs to; only for the post-Soviet and SCO states the table is built "
             "for"),
+    # issue 13: outside the balance composite's default set (panel.CHANNELS)
+    Channel("arms", "Arms imports by supplier", "TIV million", "sum", "SIPRI Arms Transfers "
+            "Database", "SIPRI trend-indicator value of the major conventional arms delivered "
+            "to the focal state by each supplier that year; unknown suppliers, non-state "
+            "actors and organisations count in the total (rest of the world)"),
+    Channel("investment", "Inward FDI stock by partner", "EUR million", "sum",
+            "wiiw FDI Database (National Bank of Kazakhstan)", "the focal state's inward FDI "
+            "stock by immediate investing country; Kazakhstan only (2003-2021)"),
 )}
 
 
