@@ -297,9 +297,12 @@ IssueOpt = Annotated[Issue | None, typer.Option(
 ImportantOpt = Annotated[bool, typer.Option("--important-only",
                                             help="Only votes the US listed as important.")]
 AmendOpt = Annotated[bool, typer.Option("--amendments/--no-amendments",
-                                        help="Keep votes on amendments (flagged to 2019).")]
+                                        help="Keep votes on amendments (Voeten's release "
+                                             "holds them to 1985; later ones are left out, "
+                                             "docs/data.md).")]
 ParaOpt = Annotated[bool, typer.Option("--paragraphs/--no-paragraphs",
-                                       help="Keep separate votes on paragraphs (to 2019).")]
+                                       help="Keep separate votes on paragraphs (to 1985, as "
+                                            "in Voeten's release).")]
 ByOpt = Annotated[Period, typer.Option("--by", help="Period: Voeten's session or calendar year.")]
 
 

@@ -694,8 +694,9 @@ def _issue13_shares(con: duckdb.DuckDBPyConnection, channel: str, membership: pd
     params: list = list(years)
     focal_sql = ""
     if focal:
-        col = "recipient" if channel == "arms" else "iso3"
-        focal_sql = f" AND {col} IN ({trade_mod.sql_in_list(focal)})"
+        col = "recipient" if channel == "arms" else "iso3"  # a fixed identifier, not input
+        focal_sql = f" AND {col} IN (SELECT unnest(?))"
+        params.append(list(focal))
     if channel == "arms":
         rows = con.execute(
             "SELECT recipient AS iso3, supplier AS partner, year, sum(tiv) AS value FROM arms "
