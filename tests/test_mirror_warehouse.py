@@ -25,6 +25,7 @@ pytestmark = pytest.mark.mirror
 
 INGESTED = {"unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
             "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military"}
+INGESTED |= {"kaz_stat", "uzb_stat", "kgz_stat", "eurostat_eu_exports"}  # trade to 2023
 TABLES = ["unga_rollcalls", "unga_votes", "unga_form_agreement", "indicators",
           "indicator_meta", "trade", "cow_nmc", "alliances", "igo_dyads", "igo_states",
           "igo_membership", "igos", "trade_cow", "trade_cow_totals", "minerals", "milex",
