@@ -115,7 +115,8 @@ def test_provenance_pins_every_ingested_file(con, mirror):
         assert _sha256(mirror / r.file) == r.sha256, r.file
     # UNGA 2 + 3 + 1, WDI 70, DOTS 235, NMC 1, ATOP 1, COW alliances 1, COW IGO 2,
     # manyIOs 2, COW trade 2, OWID minerals 2 CSV + 2 datapackage.json, OWID military 2 + 2
-    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1 + 1 + 1 + 2 + 2 + 2 + 4 + 4
+    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1 + 1 + 1 + 2 + 2 + 2 + 4 + 4 \
+        + 5 + 2 + 2 + 14  # national trade statistics (KAZ, UZB, KGZ) and Eurostat
 
 
 # --- UNGA ------------------------------------------------------------------------------------
