@@ -25,6 +25,7 @@ pytestmark = pytest.mark.mirror
 
 INGESTED = {"unga_long", "unga_pkg", "unga_wide", "wdi", "dots", "cow_nmc", "atop",
             "cow_alliance", "cow_igo", "manyios", "cow_trade", "owid_minerals", "owid_military"}
+INGESTED |= {"kaz_stat", "uzb_stat", "kgz_stat", "eurostat_eu_exports"}  # trade to 2023
 TABLES = ["unga_rollcalls", "unga_rollcalls_excluded", "unga_votes", "unga_form_agreement",
           "indicators", "indicator_meta", "trade", "cow_nmc", "alliances", "igo_dyads",
           "igo_states", "igo_membership", "igos", "trade_cow", "trade_cow_totals", "minerals",
@@ -122,7 +123,8 @@ def test_provenance_pins_every_ingested_file(con, mirror):
         assert _sha256(mirror / r.file) == r.sha256, r.file
     # UNGA 2 + 3 + 1, WDI 70, DOTS 235, NMC 1, ATOP 1, COW alliances 1, COW IGO 2,
     # manyIOs 2, COW trade 2, OWID minerals 2 CSV + 2 datapackage.json, OWID military 2 + 2
-    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1 + 1 + 1 + 2 + 2 + 2 + 4 + 4 + ISSUE13_FILES
+    assert len(prov) == 2 + 3 + 1 + 70 + 235 + 1 + 1 + 1 + 2 + 2 + 2 + 4 + 4 + ISSUE13_FILES \
+        + 5 + 2 + 2 + 14  # national trade statistics (KAZ, UZB, KGZ) and Eurostat
 
 
 # --- UNGA ------------------------------------------------------------------------------------
