@@ -889,9 +889,10 @@ def balance(
     if lack:
         years_text = (f"{lack[0]}" if len(lack) == 1 else f"{lack[0]}-{lack[-1]}"
                       if lack[-1] - lack[0] == len(lack) - 1 else ", ".join(map(str, lack)))
-        err.print(f"[yellow]note:[/] no composite for {iso3} in {years_text}: fewer than "
-                  f"{min_channels} channels have data there (channels shown alone)",
-                  highlight=False, soft_wrap=True)
+        err.print(f"[yellow]note:[/] no composite for {iso3} in {years_text}: a channel of "
+                  f"its set ({cset.label}) has no data there; the channels that have data are "
+                  "shown alone, never combined on fewer channels", highlight=False,
+                  soft_wrap=True)
     cols = ["iso3", "year", "channel", "evenness", "hhi_norm", "dominant_pole",
             "dominant_share", "lo", "hi", "poles_share"]
     if fmt is not Format.table or out is not None:
