@@ -968,9 +968,10 @@ def rank(
     err.print(f"ranked on {ranked['channels'].iloc[0].replace(',', ', ')} "
               f"({len(ranked)} states); {int(frame['rank'].isna().sum())} not ranked "
               "(reason in the last column)", highlight=False)
-    frame = frame.drop(columns=["n_channels"])
+    frame = frame.drop(columns=["n_channels"]).astype({"rank": "Int64", "n_states": "Int64"})
     if sensitivity:
-        extra = summary.drop(columns=["evenness", "rank", "n_states"])
+        extra = summary.drop(columns=["evenness", "rank", "n_states", "channels"],
+                             errors="ignore")
         frame = frame.merge(extra, on=["iso3", "year"], how="left")
     if peers:
         pe = peers_mod.load_peer_set(peers)
