@@ -127,7 +127,7 @@ def test_balance_options_refuse_infinite_weight_and_unknown_channel():
         profile.BalanceOptions(channels=("trade",))
     with pytest.raises(OptionError, match=r"^min_channels must be a whole number from 1 to 2 "):
         profile.BalanceOptions(channels=("unga", "exports"), min_channels=3)
-    with pytest.raises(OptionError, match=r"^measure must be one of agreement, "):
+    with pytest.raises(OptionError, match=r"^measure must be one of split, agreement, "):
         profile.UngaOptions(measure="agremeent")
 
 
