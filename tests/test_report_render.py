@@ -111,6 +111,11 @@ def test_empty_profile_renders_with_no_data_messages(tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def front_channels(p) -> list[str]:
+    comp = p.balance[p.balance["channel"] == "composite"]
+    return str(comp["channels"].iloc[-1]).split(",")
+
+
 def test_front_page_sentences_follow_the_numbers():
     p = _with_balance()
     front = content.front_page(p)
@@ -126,11 +131,14 @@ def test_front_page_sentences_follow_the_numbers():
     assert "How much the answer moves with the analyst's choices (pole set, UNGA measure, " \
            "vote subset, weights) is not shown: this warehouse holds no sensitivity tables." in text
     assert front.headline.startswith("Kazakhstan, 2003: largest pole China (40%)")
-    # change: 0.80 in 2000 to 0.83 in 2003
-    assert "Since 2000, the composite evenness rose (0.800 to 0.830, +0.030)" in text
+    # change over the run of the channel set: 0.80 in 2000 to 0.83 in 2003, same channels
+    assert ("From 2000 to 2003, on the same channels, the composite evenness rose (0.800 to "
+            "0.830, +0.030)") in text
+    assert "The composite is built on one channel set throughout" in text
     facts = {f.label: f.value for f in front.facts}
     assert facts["Balance across the poles, 2003"] == "0.83"
-    assert facts["Change since 2000"] == "+0.03"
+    assert facts["Change 2000-2003"] == "+0.03"
+    assert facts["Channel set"].startswith(f"{len(front_channels(p))} channels, 2000-2003")
 
 
 def test_front_page_rank_uses_the_sensitivity_row_of_the_same_year():
@@ -146,7 +154,7 @@ def test_front_page_rank_uses_the_sensitivity_row_of_the_same_year():
          "evenness_p95": 0.55, "evenness_max": 0.6, "n_runs": 1414}])
     front = content.front_page(p)
     text = " ".join(front.sentences)
-    assert "ranks Kazakhstan 20th of the 100 states with a composite in 2003" in text
+    assert "ranks Kazakhstan 20th of the 100 states in 2003" in text
     assert "more even than 81% of them" in text  # (100 - 20) / 99
     assert "among the most evenly spread quarter of states" in text
     # p05-p95 of the rank stay within the top quarter: the words say so
