@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from multivector.web.app import create_app  # noqa: E402
+from multivector.web.app import create_app
 
 BAD = [
     ("/api/balance/XYZ", 400, "XYZ"),

@@ -19,10 +19,10 @@ from rich.table import Table
 
 from multivector import cli_terms, validate
 from multivector.cli_claims import claims_app
-from multivector.cli_serve import serve
-from multivector.cli_whatif import whatif
 from multivector.cli_common import atomic_write, console, err, friendly
+from multivector.cli_serve import serve
 from multivector.cli_terms import explain
+from multivector.cli_whatif import whatif
 from multivector.errors import MultivectorError
 
 app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "

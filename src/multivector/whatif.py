@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+
 import pandas as pd
 import yaml
 
@@ -69,7 +70,7 @@ def check(raw: dict) -> Scenario:
     lo, hi = validate.YEARS
     if y0 < lo or y1 > hi:
         raise MultivectorError(f"scenario: years must lie within {lo}-{hi}, got {years!r}")
-    year = raw.get("year", y1 if y1 <= 2020 else 2020)
+    year = raw.get("year", min(y1, 2020))
     if not isinstance(year, int) or not lo <= year <= hi:
         raise MultivectorError(f"scenario: year must be an integer within {lo}-{hi}")
     pole_name = str(raw.get("poles", "core"))
@@ -195,6 +196,9 @@ def run(con, sc: Scenario, ranking_shares: pd.DataFrame | None = None) -> dict:
     both["change"] = both["scenario"] - both["baseline"]
     both = both.sort_values(["channel", "year"]).reset_index(drop=True)
 
+    from multivector.cli import _year_in_composite
+
+    _year_in_composite(con, sc.year, bal.MIN_CHANNELS)
     allsh = (ranking_shares if ranking_shares is not None
              else year_shares(con, sc.poles, sc.year))
     r0 = derived.ranking_table(allsh, bal.MIN_CHANNELS, w, sc.channels)
@@ -215,4 +219,4 @@ def _rank_row(which: str, table: pd.DataFrame, iso3: str) -> dict:
             "evenness": None if pd.isna(r["evenness"]) else float(r["evenness"]),
             "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
             "n_states": None if pd.isna(r["n_states"]) else int(r["n_states"]),
-            "reason": r["reason"] or ""}
+            "reason": "" if pd.isna(r["reason"]) else str(r["reason"])}

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from multivector.errors import MultivectorError
 from multivector.web import frames
-from multivector.web import params as P
+from multivector.web import params as prm
 
 router = APIRouter(prefix="/api", tags=["api"])
 Fmt = Literal["json", "csv", "parquet"]
@@ -70,8 +70,8 @@ def api_poles() -> JSONResponse:
 def api_balance(request: Request, state: str, poles: str = "core", years: str = "1992-2024",
                 channels: str | None = None, weights: str | None = None,
                 format: Fmt = "json") -> Response:
-    iso3, span, ps = P.state(state), P.years(years), P.poles(poles)
-    cs, w = P.channels(channels), P.weights(weights)
+    iso3, span, ps = prm.state(state), prm.years(years), prm.poles(poles)
+    cs, w = prm.channels(channels), prm.weights(weights)
     with cursor(request) as con:
         frame = frames.balance(con, iso3, span, ps, cs, w)
     return frame_response(frame, format, f"balance-{iso3}")
@@ -80,7 +80,7 @@ def api_balance(request: Request, state: str, poles: str = "core", years: str = 
 @router.get("/shares/{state}", summary="Shares by pole in one channel")
 def api_shares(request: Request, state: str, channel: str = "exports", poles: str = "core",
                years: str = "1992-2024", format: Fmt = "json") -> Response:
-    iso3, ch, span, ps = P.state(state), P.channel(channel), P.years(years), P.poles(poles)
+    iso3, ch, span, ps = prm.state(state), prm.channel(channel), prm.years(years), prm.poles(poles)
     with cursor(request) as con:
         frame = frames.shares(con, iso3, ch, span, ps)
     return frame_response(frame, format, f"shares-{iso3}-{ch}")
@@ -89,7 +89,7 @@ def api_shares(request: Request, state: str, channel: str = "exports", poles: st
 @router.get("/rank", summary="Every state ranked by composite evenness in a year")
 def api_rank(request: Request, year: int = Query(2020), poles: str = "core",
              peers: str | None = None, format: Fmt = "json") -> Response:
-    y, ps, pe = P.year(year), P.poles(poles), P.peers(peers)
+    y, ps, pe = prm.year(year), prm.poles(poles), prm.peers(peers)
     with cursor(request) as con:
         frame = frames.rank(con, y, ps, pe)
     return frame_response(frame, format, f"rank-{y}")
@@ -97,7 +97,7 @@ def api_rank(request: Request, year: int = Query(2020), poles: str = "core",
 
 @router.get("/power", summary="Middle-power index")
 def api_power(request: Request, year: int | None = None, format: Fmt = "json") -> Response:
-    y = P.year(year) if year is not None else None
+    y = prm.year(year) if year is not None else None
     with cursor(request) as con:
         frame = frames.power(con, y)
     return frame_response(frame, format, "power")
@@ -107,7 +107,7 @@ def api_power(request: Request, year: int | None = None, format: Fmt = "json") -
                                             "choices")
 def api_sensitivity(request: Request, state: str, years: str = "1992-2024",
                     format: Fmt = "json") -> Response:
-    iso3, span = P.state(state), P.years(years)
+    iso3, span = prm.state(state), prm.years(years)
     with cursor(request) as con:
         frame = frames.sensitivity(con, iso3, span)
     return frame_response(frame, format, f"sensitivity-{iso3}")

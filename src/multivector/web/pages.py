@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from multivector.errors import MultivectorError
 from multivector.web import api, frames
-from multivector.web import params as P
+from multivector.web import params as prm
 
 router = APIRouter(include_in_schema=False)
 ENV = jinja2.Environment(loader=jinja2.PackageLoader("multivector.web", "templates"),
@@ -31,12 +31,12 @@ STEPS = 3
 
 
 def page(name: str, **ctx) -> HTMLResponse:
-    from multivector import poles as poles_mod
     from multivector import peers as peers_mod
+    from multivector import poles as poles_mod
 
     ctx.setdefault("pole_sets", poles_mod.packaged_pole_sets())
     ctx.setdefault("peer_sets", peers_mod.packaged_peer_sets())
-    ctx.setdefault("channel_names", P.CHANNELS)
+    ctx.setdefault("channel_names", prm.CHANNELS)
     specs = ctx.pop("specs", {})
     ctx["specs"] = markupsafe.Markup(json.dumps(specs, allow_nan=False, default=str)
                                      .replace("</", "<\\/"))
@@ -77,7 +77,7 @@ def go(state: str = "KAZ") -> Response:
     """The index's form: to the state's page by code or name."""
     from fastapi.responses import RedirectResponse
 
-    return RedirectResponse(f"/state/{P.state(state)}", status_code=303)
+    return RedirectResponse(f"/state/{prm.state(state)}", status_code=303)
 
 
 @router.get("/state/{state}", response_class=HTMLResponse)
@@ -85,8 +85,8 @@ def state_page(request: Request, state: str, poles: str = "core", years: str = "
                peers: str = "middle", channels: str | None = None) -> HTMLResponse:
     from multivector.report import content
 
-    iso3, span, ps = P.state(state), P.years(years), P.poles(poles)
-    pe, cs = P.peers(peers) or "middle", P.channels(channels)
+    iso3, span, ps = prm.state(state), prm.years(years), prm.poles(poles)
+    pe, cs = prm.peers(peers) or "middle", prm.channels(channels)
     with api.cursor(request) as con:
         prof = frames.profile(con, iso3, span, ps, pe, cs)
     report = frames.cached(("report", iso3, span, ps, pe, cs), lambda: content.build(prof))
@@ -96,7 +96,7 @@ def state_page(request: Request, state: str, poles: str = "core", years: str = "
                                                                   if v})),
                  ("sensitivity", f"/api/sensitivity/{iso3}?years={span[0]}-{span[1]}")]
     downloads += [(f"shares: {c}", f"/api/shares/{iso3}?" + urlencode(
-        {"channel": c, "poles": ps, "years": f"{span[0]}-{span[1]}"})) for c in P.CHANNELS]
+        {"channel": c, "poles": ps, "years": f"{span[0]}-{span[1]}"})) for c in prm.CHANNELS]
     return page("state.html.j2", title=report.title, r=report, iso3=iso3, poles=ps,
                 years=f"{span[0]}-{span[1]}", peers=pe, channels=",".join(cs or ()),
                 downloads=downloads, specs=specs,
@@ -112,8 +112,8 @@ def state_table(request: Request, state: str, key: str, fmt: str, poles: str = "
     """A table of a state's page as CSV or Parquet."""
     if fmt not in ("csv", "parquet"):
         raise MultivectorError(f"format must be csv or parquet, got {fmt[:20]!r}")
-    iso3, span, ps = P.state(state), P.years(years), P.poles(poles)
-    pe, cs = P.peers(peers) or "middle", P.channels(channels)
+    iso3, span, ps = prm.state(state), prm.years(years), prm.poles(poles)
+    pe, cs = prm.peers(peers) or "middle", prm.channels(channels)
     from multivector.report import content
 
     with api.cursor(request) as con:
@@ -131,8 +131,8 @@ def state_table(request: Request, state: str, key: str, fmt: str, poles: str = "
 @router.get("/compare", response_class=HTMLResponse)
 def compare(request: Request, states: str = "KAZ,UZB,TUR", poles: str = "core",
             years: str = "1992-2024", channels: str | None = None) -> HTMLResponse:
-    codes, span, ps, cs = (P.states_list(states), P.years(years), P.poles(poles),
-                           P.channels(channels))
+    codes, span, ps, cs = (prm.states_list(states), prm.years(years), prm.poles(poles),
+                           prm.channels(channels))
     parts = []
     with api.cursor(request) as con:
         for c in codes:
@@ -160,8 +160,8 @@ def compare(request: Request, states: str = "KAZ,UZB,TUR", poles: str = "core",
 def compare_download(request: Request, states: str, poles: str = "core",
                      years: str = "1992-2024", channels: str | None = None,
                      format: api.Fmt = "csv") -> Response:
-    codes, span, ps, cs = (P.states_list(states), P.years(years), P.poles(poles),
-                           P.channels(channels))
+    codes, span, ps, cs = (prm.states_list(states), prm.years(years), prm.poles(poles),
+                           prm.channels(channels))
     with api.cursor(request) as con:
         b = pd.concat([frames.balance(con, c, span, ps, cs, None) for c in codes])
     return api.frame_response(b[b["channel"] == "composite"], format, "compare")
@@ -171,7 +171,7 @@ def compare_download(request: Request, states: str, poles: str = "core",
 def rank_page(request: Request, year: int = Query(2020), poles: str = "core",
               peers: str | None = None, sort: str = "rank",
               order: str = "asc") -> HTMLResponse:
-    y, ps, pe = P.year(year), P.poles(poles), P.peers(peers)
+    y, ps, pe = prm.year(year), prm.poles(poles), prm.peers(peers)
     with api.cursor(request) as con:
         frame = frames.rank(con, y, ps, pe)
     if sort not in frame.columns:
@@ -204,9 +204,9 @@ def _scenario(state, years, year, poles, weights, op, pole, channel, value):
     from multivector import whatif
     from multivector.cli_whatif import parse_step
 
-    span = P.years(years)
-    raw = {"state": P.state(state), "years": list(span), "year": P.year(year),
-           "poles": P.poles(poles), "weights": dict(P.weights(weights) or ()) or None,
+    span = prm.years(years)
+    raw = {"state": prm.state(state), "years": list(span), "year": prm.year(year),
+           "poles": prm.poles(poles), "weights": dict(prm.weights(weights) or ()) or None,
            "steps": [parse_step(s[:80]) for s in _steps(op, pole, channel, value)]}
     return whatif.check(raw)
 
