@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 import pandas as pd
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from multivector.errors import MultivectorError
@@ -27,8 +27,8 @@ def cursor(request: Request) -> Iterator:
     """A cursor on the process's read-only connection (one per request: thread-safe)."""
     con = request.app.state.con
     if con is None:
-        raise MultivectorError(f"no warehouse at {request.app.state.warehouse}; build it with "
-                               "`multivector ingest`")
+        raise HTTPException(503, f"no warehouse at {request.app.state.warehouse}; build it "
+                                 "with `multivector ingest`")
     cur = con.cursor()
     try:
         yield cur

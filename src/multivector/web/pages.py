@@ -7,6 +7,7 @@ computed here: the frames come from :mod:`multivector.web.frames` and :mod:`mult
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 import altair as alt
@@ -172,6 +173,10 @@ def rank_page(request: Request, year: int = Query(2020), poles: str = "core",
               peers: str | None = None, sort: str = "rank",
               order: str = "asc") -> HTMLResponse:
     y, ps, pe = prm.year(year), prm.poles(poles), prm.peers(peers)
+    if not re.fullmatch(r"[a-z0-9_]{1,40}", sort):
+        raise MultivectorError(f"sort: {sort[:40]!r} is not a column name")
+    if order not in ("asc", "desc"):
+        raise MultivectorError("order must be asc or desc")
     with api.cursor(request) as con:
         frame = frames.rank(con, y, ps, pe)
     if sort not in frame.columns:
