@@ -158,6 +158,8 @@ def sources(con) -> pd.DataFrame:
 
 def encode(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
     """The frame as JSON records, CSV or Parquet bytes, and the media type."""
+    frame = frame.copy(deep=False)
+    frame.attrs = {}  # objects of the computation (channel sets), not data
     if fmt == "csv":
         return frame.to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8"
     if fmt == "parquet":
