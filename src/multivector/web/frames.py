@@ -109,8 +109,13 @@ def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
         if frame.empty or frame["rank"].isna().all():
             raise MultivectorError(f"no state has a composite in {year}")
         summ = derived.load(con, "derived_sensitivity", "sensitivity", "WHERE year = ?", [year])
+        if summ is None or summ.empty:  # not stored with the current settings: as the CLI
+            from multivector import sensitivity as sens
+
+            summ = sens.run(con, (year, year),
+                            draws=derived.SETTINGS["sensitivity"]["draws"]).summary
         if summ is not None and len(summ):
-            keep = [c for c in summ.columns if c not in ("evenness", "rank", "n_states")]
+            keep = ["iso3", "year"] + [c for c in summ.columns if c not in frame.columns]
             frame = frame.merge(summ[keep], on=["iso3", "year"], how="left")
         return frame.drop(columns=["n_channels"]).sort_values(
             ["rank", "iso3"], na_position="last").reset_index(drop=True)

@@ -74,11 +74,16 @@ def index() -> HTMLResponse:
 
 
 @router.get("/go")
-def go(state: str = "KAZ") -> Response:
-    """The index's form: to the state's page by code or name."""
+def go(state: str = "KAZ", poles: str | None = None, years: str | None = None,
+       peers: str | None = None, channels: str | None = None) -> Response:
+    """The state forms: to the state's page by code or name, the other controls kept."""
     from fastapi.responses import RedirectResponse
 
-    return RedirectResponse(f"/state/{prm.state(state)}", status_code=303)
+    q = {"poles": poles and prm.poles(poles), "years": years, "peers": peers and
+         prm.peers(peers), "channels": channels}
+    rest = urlencode({k: v for k, v in q.items() if v})
+    return RedirectResponse(f"/state/{prm.state(state)}" + (f"?{rest}" if rest else ""),
+                            status_code=303)
 
 
 @router.get("/state/{state}", response_class=HTMLResponse)
