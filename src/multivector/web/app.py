@@ -16,6 +16,7 @@ from markupsafe import escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from multivector.errors import MultivectorError
+from multivector.web.cache import ResponseCache
 
 MAX_BODY = 256_000  # bytes: the largest request body (claims and scenario files)
 STATIC = Path(__file__).parent / "static"
@@ -101,6 +102,7 @@ def create_app() -> FastAPI:
     async def healthz():
         return PlainTextResponse("ok")
 
+    app.add_middleware(ResponseCache)  # outermost: a repeated GET is answered at once
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
