@@ -66,6 +66,13 @@ def test_uploads_limited_and_parsed_safely(bare):
     assert r.status_code == 400
     r = bare.post("/api/scenarios", content=b'{"state": "KAZ", "years": [2020, 2000]}')
     assert r.status_code == 400 and "before" in r.json()["error"]
+    r = bare.post("/api/claims", content=b"a: &a [1]\nb: *a\n",
+                  headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code in (400, 503) and "Traceback" not in r.text
+    r = bare.post("/claims", files={"file": ("c.yaml", huge)})
+    assert r.status_code == 413
+    r = bare.post("/claims", data={"text": "claims: [x"})
+    assert r.status_code in (400, 503) and "Traceback" not in r.text
     r = bare.post("/api/claims", content=b"\xff\xfe\x00")
     assert r.status_code == 400 and "UTF-8" in r.json()["error"]
     assert bare.get("/healthz").status_code == 200

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 import pandas as pd
-from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from multivector.errors import MultivectorError
@@ -120,13 +120,22 @@ def api_sources(request: Request, format: Fmt = "json") -> Response:
     return frame_response(frame, format, "sources")
 
 
-async def read_upload(file: UploadFile | None, request: Request) -> str:
-    """The uploaded file's text, or the raw body; at most :data:`MAX_UPLOAD` bytes, UTF-8."""
-    data = await file.read(MAX_UPLOAD + 1) if file is not None else await request.body()
+async def read_upload(request: Request, field: str = "file") -> str:
+    """The text of a request: the ``field`` part of a multipart form (a file upload) or the
+    raw body; at most :data:`MAX_UPLOAD` bytes, UTF-8."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=4, max_part_size=MAX_UPLOAD + 1)
+        part = form.get(field)
+        if part is None:
+            raise MultivectorError(f"upload: the form has no {field!r} part")
+        data = (await part.read(MAX_UPLOAD + 1) if hasattr(part, "read")
+                else str(part).encode("utf-8"))
+    else:
+        data = await request.body()
     if len(data) > MAX_UPLOAD:
         raise MultivectorError(f"upload too large: more than {MAX_UPLOAD:,} bytes")
     if not data.strip():
-        raise MultivectorError("upload is empty: send a claims YAML file")
+        raise MultivectorError("upload is empty: send a YAML file")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -153,11 +162,18 @@ def check_claims(request: Request, text: str) -> list[dict]:
     return [r.to_dict() for r in results]
 
 
-@router.post("/claims", summary="Check a claims file (YAML, as the body or a 'file' upload)")
-async def api_claims(request: Request, file: UploadFile | None = File(None)) -> JSONResponse:
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {
+    "application/yaml": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}}}}}}
+
+
+@router.post("/claims", summary="Check a claims file (YAML, as the body or a 'file' upload)",
+             openapi_extra=UPLOAD_BODY)
+async def api_claims(request: Request) -> JSONResponse:
     from starlette.concurrency import run_in_threadpool
 
-    text = await read_upload(file, request)
+    text = await read_upload(request)
     return JSONResponse(await run_in_threadpool(check_claims, request, text))
 
 
@@ -174,12 +190,12 @@ def run_scenario(request: Request, sc) -> dict:
 
 
 @router.post("/scenarios", summary="Run a what-if scenario (YAML or JSON body) against the "
-                                   "baseline")
+                                   "baseline", openapi_extra=UPLOAD_BODY)
 async def api_scenarios(request: Request) -> JSONResponse:
     from starlette.concurrency import run_in_threadpool
 
     from multivector import whatif
 
-    text = await read_upload(None, request)
+    text = await read_upload(request)
     sc = whatif.parse(text, "scenario")
     return JSONResponse(await run_in_threadpool(run_scenario, request, sc))

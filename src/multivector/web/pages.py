@@ -14,7 +14,7 @@ import altair as alt
 import jinja2
 import markupsafe
 import pandas as pd
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from multivector.errors import MultivectorError
@@ -281,18 +281,29 @@ def claims_form() -> HTMLResponse:
 
 
 @router.post("/claims", response_class=HTMLResponse)
-async def claims_post(request: Request, text: str = Form(""),
-                      file: UploadFile | None = File(None)) -> HTMLResponse:
+async def claims_post(request: Request) -> HTMLResponse:
     from starlette.concurrency import run_in_threadpool
 
-    if file is not None and file.filename:
-        body = await api.read_upload(file, request)
+    ctype = request.headers.get("content-type", "")
+    if not ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        raise MultivectorError("send the claims form (multipart/form-data)")
+    form = await request.form(max_files=1, max_fields=4, max_part_size=api.MAX_UPLOAD + 1)
+    file, text = form.get("file"), form.get("text") or ""
+    if hasattr(file, "read") and getattr(file, "filename", ""):
+        data = await file.read(api.MAX_UPLOAD + 1)
+        if len(data) > api.MAX_UPLOAD:
+            raise MultivectorError(f"upload too large: more than {api.MAX_UPLOAD:,} bytes")
+        try:
+            body = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise MultivectorError("upload is not UTF-8 text") from None
     else:
+        text = str(text)
         if len(text.encode("utf-8")) > api.MAX_UPLOAD:
             raise MultivectorError(f"claims text too large: more than {api.MAX_UPLOAD:,} bytes")
-        if not text.strip():
-            raise MultivectorError("paste a claims file or choose one to upload")
         body = text
+    if not body.strip():
+        raise MultivectorError("paste a claims file or choose one to upload")
     results = await run_in_threadpool(api.check_claims, request, body)
     return page("claims.html.j2", title="Claims checker", results=results, text=body)
 
