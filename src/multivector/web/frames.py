@@ -117,6 +117,9 @@ def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
         if summ is not None and len(summ):
             keep = ["iso3", "year"] + [c for c in summ.columns if c not in frame.columns]
             frame = frame.merge(summ[keep], on=["iso3", "year"], how="left")
+        first = [c for c in ("iso3", "year", "rank", "evenness", "rank_p05", "rank_p95",
+                             "evenness_p05", "evenness_p95") if c in frame.columns]
+        frame = frame[first + [c for c in frame.columns if c not in first]]
         return frame.drop(columns=["n_channels"]).sort_values(
             ["rank", "iso3"], na_position="last").reset_index(drop=True)
     frame = cached(("rank", year, poles), make)
