@@ -108,3 +108,22 @@ def test_scenario_file_round_trip_and_refusals():
         whatif.parse("state: [KAZ\nyears: {")
     with pytest.raises(MultivectorError, match="mapping"):
         whatif.parse("- just a list")
+
+
+def test_whatif_cli_saves_a_file_that_reproduces_it(warehouse_env, tmp_path):
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    out = tmp_path / "s.yaml"
+    runner = CliRunner()
+    first = runner.invoke(app, ["whatif", "KAZ", "--step", "drop:RUS@imports", "--years",
+                                "2012-2015", "--year", "2015", "--save", str(out)])
+    assert first.exit_code == 0, first.output
+    assert whatif.parse(out.read_text()).steps == [{"op": "drop", "channel": "imports",
+                                                    "pole": "RUS"}]
+    again = runner.invoke(app, ["whatif", "--scenario", str(out)])
+    assert again.exit_code == 0, again.output
+    table = lambda text: text.split("wrote the scenario")[0].strip()  # noqa: E731
+    assert table(again.output) == table(first.output)
+    assert "baseline" in first.output and "scenario" in first.output

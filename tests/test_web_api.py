@@ -149,3 +149,27 @@ def test_claims_post_checks_the_example(client):
     assert r.status_code == 200, r.text
     verdicts = {c["verdict"] for c in r.json()}
     assert verdicts <= {"supported", "contradicted", "unverifiable"} and len(verdicts) >= 2
+
+
+def test_response_cache_keeps_200s_by_path_and_query_only():
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+
+    from multivector.web.cache import ResponseCache
+
+    calls = []
+    app = FastAPI()
+    app.add_middleware(ResponseCache)
+
+    @app.get("/x")
+    def x(n: int = 0):
+        calls.append(n)
+        return JSONResponse({"n": n}, status_code=200 if n >= 0 else 400)
+
+    with TestClient(app) as c:
+        assert c.get("/x?n=1").json() == {"n": 1}
+        assert c.get("/x?n=1").json() == {"n": 1}
+        assert c.get("/x?n=2").json() == {"n": 2}
+        assert c.get("/x?n=-1").status_code == 400
+        assert c.get("/x?n=-1").status_code == 400
+    assert calls == [1, 2, -1, -1]  # the repeated 200 answered from the cache, errors never
