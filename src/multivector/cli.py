@@ -20,7 +20,9 @@ from rich.table import Table
 from multivector import cli_terms, validate
 from multivector.cli_claims import claims_app
 from multivector.cli_common import atomic_write, console, err, friendly
+from multivector.cli_serve import serve
 from multivector.cli_terms import explain
+from multivector.cli_whatif import whatif
 from multivector.errors import MultivectorError
 
 app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "
@@ -1048,6 +1050,9 @@ def sensitivity_cmd(
          + (": one choice at a time, largest effect first" if factors else ""),
          caption=explain(frame.columns))
 
+
+app.command("whatif")(whatif)
+app.command("serve")(serve)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

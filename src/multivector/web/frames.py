@@ -1,0 +1,178 @@
+"""The frames the pages and the API show, from the project's own functions (the same calls as
+the CLI), kept in a small per-process cache: the warehouse is read-only while it serves, so a
+result computed once holds until the process ends."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import pandas as pd
+
+from multivector.errors import MultivectorError
+
+_LOCK = threading.Lock()
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_KEY_LOCKS: dict[tuple, threading.Lock] = {}
+MAX_ITEMS = 64
+
+
+def cached(key: tuple, make: Callable[[], object]) -> object:
+    """``make()`` once per key (one computation at a time per key), least recent dropped."""
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+        lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        with _LOCK:
+            if key in _CACHE:
+                return _CACHE[key]
+        value = make()
+        with _LOCK:
+            _CACHE[key] = value
+            while len(_CACHE) > MAX_ITEMS:
+                _CACHE.popitem(last=False)
+            _KEY_LOCKS.pop(key, None)
+        return value
+
+
+def profile(con, iso3: str, years: tuple[int, int], poles: str, peers: str | None,
+            channels: tuple[str, ...] | None):
+    """:func:`multivector.profile.build_profile` (what ``multivector report`` shows)."""
+    from multivector import profile as prof
+
+    bo = prof.BalanceOptions(channel_set=channels)
+    return cached(("profile", iso3, years, poles, peers or "middle", channels),
+                  lambda: prof.build_profile(con, iso3, years, poles, None, bo,
+                                             peers or prof.DEFAULT_PEERS))
+
+
+def balance(con, iso3: str, years: tuple[int, int], poles: str,
+            channels: tuple[str, ...] | None, weights) -> pd.DataFrame:
+    """The ``balance`` command's rows, composite included (:func:`profile.focal_balance`)."""
+    from multivector import poles as poles_mod
+    from multivector import profile as prof
+
+    def make():
+        ps = poles_mod.load_pole_set(poles)
+        bo = prof.BalanceOptions(weights=weights, channel_set=channels)
+        frame = prof.focal_balance(con, iso3, years, ps, None, bo)
+        if frame.empty:
+            raise MultivectorError(f"no channel has data for {iso3} in {years[0]}-{years[1]}")
+        return frame
+    return cached(("balance", iso3, years, poles, channels, weights), make)
+
+
+def shares(con, iso3: str, channel: str, years: tuple[int, int], poles: str) -> pd.DataFrame:
+    """A state's shares by pole in one channel (as ``multivector shares``)."""
+    from multivector import panel
+    from multivector import poles as poles_mod
+    from multivector import profile as prof
+    from multivector.measures.balance import with_pole_share
+
+    def make():
+        ps = poles_mod.load_pole_set(poles)
+        if channel in ("arms", "investment"):
+            frame = panel.channel_shares(con, channel, ps, years, [iso3])
+        else:
+            frame = prof.focal_shares(con, iso3, years, ps, None, (channel,))
+        frame = with_pole_share(frame[frame["iso3"] == iso3])
+        if frame.empty:
+            raise MultivectorError(f"no {channel} data for {iso3} in {years[0]}-{years[1]}"
+                                   + panel.absent_reason(channel, iso3))
+        cols = ["iso3", "channel", "pole", "year", "value", "share", "pole_share", "flag"]
+        return frame[[c for c in cols if c in frame.columns]].reset_index(drop=True)
+    return cached(("shares", iso3, channel, years, poles), make)
+
+
+def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
+    """The ranking of a year (stored at build time, else computed as ``multivector rank``),
+    with each state's range under the sensitivity run where it is stored."""
+    from multivector import derived, panel
+    from multivector import peers as peers_mod
+    from multivector import poles as poles_mod
+
+    def make():
+        ps = poles_mod.load_pole_set(poles)
+        frame = derived.load(con, "derived_ranking", "ranking",
+                             "WHERE pole_set = ? AND year = ?", [ps.name, year])
+        if frame is None or frame.empty:
+            from multivector.whatif import CHANNELS
+            sh = panel.all_shares(con, ps, (year, year), None, CHANNELS,
+                                  panel.UngaChannel(measure="split"))
+            frame = derived.ranking_table(sh)
+        else:
+            frame = frame.drop(columns="pole_set")
+        if frame.empty or frame["rank"].isna().all():
+            raise MultivectorError(f"no state has a composite in {year}")
+        summ = derived.load(con, "derived_sensitivity", "sensitivity", "WHERE year = ?", [year])
+        if summ is None or summ.empty:  # not stored with the current settings: as the CLI
+            from multivector import sensitivity as sens
+
+            summ = sens.run(con, (year, year),
+                            draws=derived.SETTINGS["sensitivity"]["draws"]).summary
+        if summ is not None and len(summ):
+            keep = ["iso3", "year"] + [c for c in summ.columns if c not in frame.columns]
+            frame = frame.merge(summ[keep], on=["iso3", "year"], how="left")
+        first = [c for c in ("iso3", "year", "rank", "evenness", "rank_p05", "rank_p95",
+                             "evenness_p05", "evenness_p95") if c in frame.columns]
+        frame = frame[first + [c for c in frame.columns if c not in first]]
+        return frame.drop(columns=["n_channels"]).sort_values(
+            ["rank", "iso3"], na_position="last").reset_index(drop=True)
+    frame = cached(("rank", year, poles), make)
+    if peers:
+        pe = peers_mod.load_peer_set(peers)
+        frame = frame[frame["iso3"].isin(pe.members)].copy()
+        frame["rank_in_peers"] = frame["evenness"].rank(ascending=False,
+                                                        method="min").astype("Int64")
+    return frame
+
+
+def power(con, year: int | None) -> pd.DataFrame:
+    """The middle-power index (stored at build time)."""
+    from multivector import derived
+
+    where, params = ("WHERE year = ?", [year]) if year else ("", [])
+    frame = cached(("power", year), lambda: derived.load(con, "derived_power", "power",
+                                                          where, params))
+    if frame is None:
+        raise MultivectorError("the middle-power index is not stored in this warehouse "
+                               "(multivector ingest rebuilds it); `multivector power` computes it")
+    return frame
+
+
+def sensitivity(con, iso3: str, years: tuple[int, int]) -> pd.DataFrame:
+    """A state's composite and rank ranges under the sensitivity run (stored at build time)."""
+    from multivector import derived
+
+    frame = cached(("sens", iso3, years), lambda: derived.load(
+        con, "derived_sensitivity", "sensitivity", "WHERE iso3 = ? AND year BETWEEN ? AND ? "
+        "ORDER BY year", [iso3, *years]))
+    if frame is None:
+        raise MultivectorError("the sensitivity run is not stored in this warehouse with the "
+                               "current settings; `multivector sensitivity` computes it")
+    return frame
+
+
+def sources(con) -> pd.DataFrame:
+    """Every measure and indicator: title, source and the years the warehouse covers."""
+    from multivector import catalog
+
+    return cached(("sources",), lambda: catalog.listing(catalog.MeasureData(con)))
+
+
+def encode(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:
+    """The frame as JSON records, CSV or Parquet bytes, and the media type."""
+    frame = frame.copy(deep=False)
+    frame.attrs = {}  # objects of the computation (channel sets), not data
+    if fmt == "csv":
+        return frame.to_csv(index=False).encode("utf-8"), "text/csv; charset=utf-8"
+    if fmt == "parquet":
+        buf = io.BytesIO()
+        frame.to_parquet(buf, index=False)
+        return buf.getvalue(), "application/vnd.apache.parquet"
+    return (frame.to_json(orient="records", date_format="iso", force_ascii=False)
+            .encode("utf-8"), "application/json")

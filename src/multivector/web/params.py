@@ -1,0 +1,99 @@
+"""Request parameters, each checked against what the project knows (ISO3 codes and names,
+years inside the data, packaged pole and peer sets, the balance channels) and refused with a
+clear message (:class:`multivector.errors.MultivectorError`, answered 400). Nothing from a
+request reaches SQL as text: the project's queries take parameters."""
+
+from __future__ import annotations
+
+import re
+
+from multivector import validate
+from multivector.errors import MultivectorError
+
+CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
+SHARE_CHANNELS = (*CHANNELS, "arms", "investment")
+MAX_COMPARE = 4
+NAME = re.compile(r"[\w .,'()\-]{1,60}")
+
+
+def state(text: str) -> str:
+    """An ISO3 code or a known name (:func:`multivector.states.validate_iso3`)."""
+    from multivector import states
+
+    if not NAME.fullmatch(text or ""):
+        raise MultivectorError(f"state: {text[:60]!r} is not an ISO3 code or a country name")
+    return states.validate_iso3(text)
+
+
+def states_list(text: str) -> list[str]:
+    codes = [t.strip() for t in (text or "").split(",") if t.strip()]
+    if not codes:
+        raise MultivectorError("states: give one to four ISO3 codes, e.g. KAZ,UZB,TUR")
+    if len(codes) > MAX_COMPARE:
+        raise MultivectorError(f"states: at most {MAX_COMPARE} states, got {len(codes)}")
+    return list(dict.fromkeys(state(c) for c in codes))
+
+
+def years(text: str | None, default: tuple[int, int] = (1992, 2024)) -> tuple[int, int]:
+    """``1992-2024`` or ``2000`` (:func:`multivector.cli.parse_years`)."""
+    from multivector.cli import parse_years
+
+    if not text:
+        return default
+    if len(text) > 20:
+        raise MultivectorError("years: must look like 1992-2024 or 2000")
+    return parse_years(text)
+
+
+def year(value: int) -> int:
+    return validate.number(value, "year", "year")
+
+
+def poles(text: str | None) -> str:
+    """A packaged pole set's name (never a path from a request)."""
+    from multivector import poles as poles_mod
+
+    name = text or "core"
+    known = poles_mod.packaged_pole_sets()
+    if name not in known:
+        raise MultivectorError(f"poles: unknown pole set {name[:40]!r}; known: "
+                               f"{', '.join(known)}")
+    return name
+
+
+def peers(text: str | None) -> str | None:
+    """A packaged peer set or up to 40 ISO3 codes (never a file from a request)."""
+    from multivector import peers as peers_mod
+
+    if not text:
+        return None
+    if text in peers_mod.packaged_peer_sets():
+        return text
+    codes = [c.strip() for c in text.split(",") if c.strip()]
+    if not codes or len(codes) > 40 or not all(re.fullmatch(r"[A-Za-z]{3}", c) for c in codes):
+        raise MultivectorError(f"peers: unknown peer set {text[:40]!r}; known: "
+                               f"{', '.join(peers_mod.packaged_peer_sets())}, or ISO3 codes "
+                               "separated by commas")
+    from multivector import states
+
+    return ",".join(states.validate_iso3(c) for c in codes)
+
+
+def channels(text: str | None) -> tuple[str, ...] | None:
+    """The composite's channel set (:func:`multivector.cli._channel_set`)."""
+    from multivector.cli import _channel_set
+
+    return _channel_set(text[:200] if text else None)
+
+
+def channel(text: str | None, known: tuple[str, ...] = SHARE_CHANNELS) -> str:
+    name = text or "exports"
+    if name not in known:
+        raise MultivectorError(f"channel: unknown {name[:40]!r}; known: {', '.join(known)}")
+    return name
+
+
+def weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
+    from multivector.cli import _channel_weights
+
+    return _channel_weights(text[:300] if text else None)
