@@ -17,7 +17,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from multivector import cli_terms
+from multivector import cli_events_bulk, cli_terms
 from multivector.cli_claims import claims_app
 from multivector.cli_common import console, err, friendly
 from multivector.cli_terms import explain
@@ -32,6 +32,10 @@ poles_app = typer.Typer(help="Pole sets: the power centres a state balances betw
 app.add_typer(data_app, name="data")
 app.add_typer(poles_app, name="poles")
 app.add_typer(claims_app, name="claims")
+events_app = typer.Typer(help="Diplomatic events: ingest bulk event data (ICEWS, GDELT, "
+                              "POLECAT), aggregate by dyad.", no_args_is_help=True)
+cli_events_bulk.register(events_app)
+app.add_typer(events_app, name="events")
 
 
 
@@ -456,7 +460,7 @@ def trade(
 
 
 Channel = _choices("Channel", ("exports", "imports", "unga", "security", "igo", "formats",
-                               "minerals"))
+                               "minerals", "events"))
 
 
 @app.command("shares", help=cli_terms.SHARES_HELP)

@@ -57,6 +57,10 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
     Channel("formats", "Shared regional formats", "shared formats", "mean",
             "multivector formats table", "number of the post-2010 formats of the maintained "
             "table (EAEU, CSTO, SCO, CIS, OTS, CICA, BRICS, C5+1...) both belong to"),
+    Channel("events", "Cooperative events", "events", "sum", "ingested event data (ICEWS, "
+            "GDELT, POLECAT)", "events of verbal or material cooperation (PLOVER quad classes "
+            "1-2) between the focal state and each partner, either side acting; outside the "
+            "default composite"),
 )}
 
 
