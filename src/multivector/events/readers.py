@@ -47,11 +47,12 @@ FORMATS = ("icews", "gdelt1", "gdelt2", "polecat")
 EVENT_COLUMNS = ["date", "year", "month", "source_iso3", "target_iso3", "type", "quad",
                  "event_id"]
 # CAMEO country codes that are not the ISO3 code of the same state
-CAMEO_COUNTRY = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "KSV": "XKX", "KOS": "XKX",
-                 "WSB": "PSE", "GZS": "PSE", "BUR": "MMR", "SER": "SRB"}
+CAMEO_COUNTRY = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "KSV": "XKX", "WSB": "PSE",
+                 "GZS": "PSE"}
+# CAMEO's regional codes (CAMEO codebook, actor codes: regions)
 CAMEO_REGIONS = {"AFR", "ASA", "BLK", "CRB", "CAU", "CFR", "CAS", "CEU", "EIN", "EAF", "EEU",
                  "EUR", "LAM", "MEA", "MDT", "NAF", "NMR", "PGS", "SCN", "SAM", "SAS", "SEA",
-                 "SAF", "WAF", "WST", "NAM", "WAS", "EAS", "CEA", "OCE"}
+                 "SAF", "WAF", "WST"}
 NO_COUNTRY = {"", "NA", "N/A", "NULL", "NONE"}
 _GDELT_FIELDS = {"event_id": 1, "date": 2, "source": 8, "target": 18, "code": 27}
 GDELT_WIDTH = {"gdelt1": (57, 58), "gdelt2": (61,)}
