@@ -45,8 +45,8 @@ def _draws(con: duckdb.DuckDBPyConnection, n: int, seed: int) -> str:
     iso, cw = _codes()
     con.register("_iso", pd.DataFrame({"k": range(len(iso)), "iso3": iso}))
     con.register("_cw", cw.assign(k=range(len(cw))))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE iso AS SELECT * FROM _iso; "
-                f"CREATE OR REPLACE TEMP TABLE cw AS SELECT * FROM _cw")
+    con.execute("CREATE OR REPLACE TEMP TABLE iso AS SELECT * FROM _iso; "
+                "CREATE OR REPLACE TEMP TABLE cw AS SELECT * FROM _cw")
     niso, ncw = len(iso), len(cw)
     # skew: the square of a uniform draw puts most mass on the first (low-index) codes
     return (f"SELECT i, (hash(i, {seed}, 1) % 3653)::INT AS d, "
