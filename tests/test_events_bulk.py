@@ -211,3 +211,41 @@ def test_events_channel_shares(events_file):
     assert sh.loc["RUS", "share"] == pytest.approx(0.5)
     assert sh["share"].sum() == pytest.approx(1.0)
     assert panel.channel_shares(None, "events", ps, (2019, 2020), ["KAZ"]).empty
+
+
+# ---------------------------------------------------------------------- the real ICEWS sample
+@pytest.mark.mirror
+def test_icews_sample_ingests_and_feeds_the_events_channel(warehouse_env, tmp_path,
+                                                           monkeypatch):
+    import io
+
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+    from multivector.sources import fetch, registry
+
+    monkeypatch.setenv("MULTIVECTOR_EVENTS", str(tmp_path / "events.duckdb"))
+    sample = fetch.fetch(registry.get_source("icews_sample").files[0])
+    runner = CliRunner()
+    res = runner.invoke(app, ["events", "ingest", str(sample), "--format", "icews"])
+    assert res.exit_code == 0, res.output
+    assert "stored 2,607 of 3,705 events" in res.output
+    assert "CAMEO code without PLOVER type: 730 rows" in res.output
+    assert "no country: 368 rows" in res.output
+    again = runner.invoke(app, ["events", "ingest", str(sample), "--format", "icews"])
+    assert "replaced 2,607 of 3,705" in again.output
+    res = runner.invoke(app, ["shares", "KAZ", "--channel", "events", "--years", "2018-2018",
+                              "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(io.StringIO(res.stdout)).set_index("pole")["value"]
+    # the same count straight from the file: Kazakhstan on either side, a cooperative code
+    raw = pd.read_csv(sample, sep="\t", dtype=str, keep_default_na=False)
+    quad = crosswalk.map_cameo(raw["CAMEO Code"]).set_index("cameo")["quad"]
+    coop = raw[raw["CAMEO Code"].map(quad).isin([1, 2])]
+    kaz = coop[(coop["Source Country"] == "Kazakhstan") ^ (coop["Target Country"] ==
+                                                           "Kazakhstan")]
+    other = kaz["Source Country"].where(kaz["Target Country"] == "Kazakhstan",
+                                        kaz["Target Country"])
+    assert got["RUS"] == (other == "Russian Federation").sum() > 0
+    assert got["CHN"] == (other == "China").sum()
+    assert got["USA"] == (other == "United States").sum()
