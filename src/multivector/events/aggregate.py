@@ -57,13 +57,18 @@ def sort_result(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _q(path: str | Path) -> str:
+    """A path as an SQL string literal."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
 def _duckdb_source(con: duckdb.DuckDBPyConnection, source: Path) -> None:
     if source.suffix == ".duckdb":
-        con.execute(f"ATTACH '{source}' AS ev (READ_ONLY)")
+        con.execute(f"ATTACH {_q(source)} AS ev (READ_ONLY)")
         con.execute("CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM ev.events")
     else:
         glob = str(source / "*.parquet") if source.is_dir() else str(source)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM read_parquet('{glob}')")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM read_parquet({_q(glob)})")
 
 
 def aggregate_duckdb(source: str | Path, by: str = "year", threads: int | None = None,
@@ -79,8 +84,8 @@ def aggregate_duckdb(source: str | Path, by: str = "year", threads: int | None =
         _duckdb_source(con, Path(source))
         sql = aggregate_sql(by)
         if out is not None:
-            con.execute(f"COPY ({sql}) TO '{out}' (FORMAT parquet)")
-            return int(con.execute(f"SELECT count(*) FROM read_parquet('{out}')"
+            con.execute(f"COPY ({sql}) TO {_q(out)} (FORMAT parquet)")
+            return int(con.execute(f"SELECT count(*) FROM read_parquet({_q(out)})"
                                    ).fetchall()[0][0])
         return sort_result(con.execute(sql).df())
     finally:
@@ -92,8 +97,8 @@ def events_to_parquet(source: str | Path, target: str | Path) -> Path:
     t = Path(target)
     con = duckdb.connect()
     try:
-        con.execute(f"ATTACH '{source}' AS ev (READ_ONLY)")
-        con.execute(f"COPY ev.events TO '{t}' (FORMAT parquet)")
+        con.execute(f"ATTACH {_q(source)} AS ev (READ_ONLY)")
+        con.execute(f"COPY ev.events TO {_q(t)} (FORMAT parquet)")
     finally:
         con.close()
     return t
