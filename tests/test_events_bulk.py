@@ -249,3 +249,33 @@ def test_icews_sample_ingests_and_feeds_the_events_channel(warehouse_env, tmp_pa
     assert got["RUS"] == (other == "Russian Federation").sum() > 0
     assert got["CHN"] == (other == "China").sum()
     assert got["USA"] == (other == "United States").sum()
+
+
+def test_cli_aggregate_and_status(events_file):
+    import io
+
+    from typer.testing import CliRunner
+
+    from multivector.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["events", "status"])
+    assert res.exit_code == 0 and "no events ingested" in res.output
+    ok = runner.invoke(app, ["events", "ingest", str(FIX / "gdelt1.export.CSV"), "--format",
+                             "gdelt1"])
+    assert ok.exit_code == 0, ok.output
+    assert "stored 3 of 9 events" in ok.output and "region, not a state: 1 rows" in ok.output
+    res = runner.invoke(app, ["events", "aggregate", "--by", "month", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(io.StringIO(res.stdout), dtype={"quad": "int32"})
+    assert list(zip(got["source_iso3"], got["target_iso3"], got["year"], got["month"],
+                    got["type"], got["n_events"], strict=True)) == [
+        ("KAZ", "CHN", 2012, 3, "SUPPORT", 1), ("KAZ", "RUS", 2015, 3, "CONSULT", 1),
+        ("ROU", "KAZ", 2015, 3, "RETREAT", 1)]
+    res = runner.invoke(app, ["events", "status", "--problems", "--format", "csv"])
+    probs = pd.read_csv(io.StringIO(res.stdout))
+    assert set(probs["reason"]) >= {"malformed row", "bad date", "unmapped country"}
+    strict = runner.invoke(app, ["events", "ingest", str(FIX / "gdelt1.export.CSV"),
+                                 "--format", "gdelt1", "--strict"])
+    assert strict.exit_code == 1 and "malformed" in strict.output
+    assert "Traceback" not in strict.output
