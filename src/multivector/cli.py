@@ -17,7 +17,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from multivector import cli_terms, validate
+from multivector import cli_events_bulk, cli_terms, validate
 from multivector.cli_claims import claims_app
 from multivector.cli_common import atomic_write, console, err, friendly
 from multivector.cli_serve import serve
@@ -34,6 +34,10 @@ poles_app = typer.Typer(help="Pole sets: the power centres a state balances betw
 app.add_typer(data_app, name="data")
 app.add_typer(poles_app, name="poles")
 app.add_typer(claims_app, name="claims")
+events_app = typer.Typer(help="Diplomatic events: ingest bulk event data (ICEWS, GDELT, "
+                              "POLECAT), aggregate by dyad.", no_args_is_help=True)
+cli_events_bulk.register(events_app)
+app.add_typer(events_app, name="events")
 
 
 
@@ -504,7 +508,8 @@ def _trade_coverage(iso3: str, span: tuple[int, int], frame: pd.DataFrame,
 
 
 Channel = _choices("Channel", ("exports", "imports", "unga", "security", "igo", "formats",
-                               "minerals", "arms", "investment"))
+                               "minerals", "arms", "investment",
+                               "events"))
 
 
 @app.command("shares", help=cli_terms.SHARES_HELP)

@@ -36,7 +36,7 @@ TERMS: dict[str, str] = {
     "share": "share of the state's engagement in the channel, of all partners (the poles and "
              "the rest of the world; 0-1)",
     "value": "the channel's raw measure (trade: US$ m; unga: affinity; alliances: strongest "
-             "obligation; igo, formats: number shared)",
+             "obligation; igo, formats: number shared; events: cooperative events)",
     "flag": "how the value was obtained ('not reported': no value, not a zero; 'mirror N%': "
             "share taken from partners' reports; 'discrepant N%': the two reports differ by "
             "over 25%)",

@@ -29,6 +29,9 @@ Channels (``CHANNELS``; definitions in ``docs/methods.md``):
 ``formats``
     Formats of the maintained table both states belong to (1991 onwards), those every pole
     holds left out, for the states the table is built for (:func:`format_states`).
+``events``
+    Cooperative events (PLOVER verbal and material cooperation) with each partner, from event
+    data a user ingested (``multivector events ingest``); not among the default channels.
 """
 
 from __future__ import annotations
@@ -669,6 +672,19 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
         if key not in cache:
             cache[key] = unga_dyads(con, years, o)
         return unga_shares(cache[key], membership, o.measure, 1.0, focal)
+    if channel == "events":  # user-ingested event data, in the events file (not the warehouse)
+        from multivector.events import store
+
+        d = store.cooperation_dyads(years, focal)
+        if d.empty:
+            return _empty_shares()
+        out = ch.pole_shares(d, membership, "sum")
+        # no event with a pole's members in the ingested data is a count of zero, not a gap
+        none = out["flag"] == "not reported"
+        out.loc[none, "value"] = 0.0
+        out.loc[none, "share"] = np.where(out.loc[none, "total"] > 0, 0.0, np.nan)
+        out.loc[none, "flag"] = ""
+        return out.assign(channel="events")[SHARE_COLUMNS]
     if channel in EXTRA_CHANNELS:
         return _issue13_shares(con, channel, membership, years, focal)
     raise ValueError(f"unknown channel {channel!r}; one of "

@@ -69,6 +69,10 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
     Channel("investment", "Inward FDI stock by partner", "EUR million", "sum",
             "wiiw FDI Database (National Bank of Kazakhstan)", "the focal state's inward FDI "
             "stock by immediate investing country; Kazakhstan only (2003-2021)"),
+    Channel("events", "Cooperative events", "events", "sum", "ingested event data (ICEWS, "
+            "GDELT, POLECAT)", "events of verbal or material cooperation (PLOVER quad classes "
+            "1-2) between the focal state and each partner, either side acting; outside the "
+            "default composite"),
 )}
 
 

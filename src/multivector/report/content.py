@@ -1092,6 +1092,11 @@ def build(p: Profile) -> Report:
     sections = [unga_section(p), trade_section(p), security_section(p),
                 memberships_section(p), minerals_section(p), commodities_section(p),
                 balance_section(p), sensitivity_section(p), peers_section(p)]
+    from multivector.report.events import events_section  # shown only when events exist
+
+    ev = events_section(p)
+    if ev is not None:
+        sections.insert(4, ev)
     claims = claims_section(p)
     if claims is not None:
         sections.append(claims)

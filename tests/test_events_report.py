@@ -1,0 +1,58 @@
+"""The report's events section: there only when events exist for the state, naming sources."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from multivector import poles
+from multivector.events import crosswalk, store
+from multivector.profile import Coverage, Profile, UngaOptions
+from multivector.report import content
+from multivector.report import html as html_mod
+
+FIX = Path(__file__).parent / "fixtures" / "events"
+
+
+def _profile(iso3: str, name: str) -> Profile:
+    years = (2016, 2019)
+    cov = [Coverage("Trade by partner", "IMF DOTS", None, None, years)]
+    return Profile(iso3, name, years, poles.load_pole_set("core"), pd.DataFrame(
+        columns=["year", "indicator", "value"]), {}, pd.DataFrame(), pd.DataFrame(),
+        UngaOptions(), pd.DataFrame(), pd.DataFrame(), cov,
+        pd.DataFrame(columns=["source", "title", "citation", "coverage", "licence", "files",
+                              "rows"]), {"built_at": "2026-01-01"})
+
+
+@pytest.fixture()
+def events_file(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "events.duckdb"
+    monkeypatch.setenv("MULTIVECTOR_EVENTS", str(path))
+    table = crosswalk.cameo_table(FIX / "cameo2plover.txt")
+    monkeypatch.setattr(crosswalk, "_packaged_table", lambda: table)
+    return path
+
+
+def test_no_events_no_section(events_file):
+    ids = [s.id for s in content.build(_profile("KAZ", "Kazakhstan")).sections]
+    assert "events" not in ids
+
+
+def test_events_section_names_its_sources(events_file):
+    store.ingest_file(FIX / "icews.tab", "icews")
+    report = content.build(_profile("KAZ", "Kazakhstan"))
+    sec = next(s for s in report.sections if s.id == "events")
+    table = next(b for b in sec.blocks if isinstance(b, content.Table))
+    assert table.rows == [["ICEWS", "icews.tab", "4", "2018-06-01 to 2018-07-15"]]
+    fig = next(b for b in sec.blocks if isinstance(b, content.Figure))
+    data = pd.DataFrame(next(iter(fig.spec()["datasets"].values())))
+    kaz = data.set_index("pole")["share"]
+    assert kaz["RUS"] == pytest.approx(0.5) and kaz["CHN"] == pytest.approx(0.25)
+    page = html.unescape(html_mod.render(report))
+    assert "Diplomatic events" in page and "icews.tab" in page
+    # a state without events in the file gets no section
+    other = content.build(_profile("BRA", "Brazil"))
+    assert "events" not in [s.id for s in other.sections]
