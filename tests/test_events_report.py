@@ -8,23 +8,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from multivector import poles
 from multivector.events import crosswalk, store
-from multivector.profile import Coverage, Profile, UngaOptions
+from multivector.profile import Profile
 from multivector.report import content
 from multivector.report import html as html_mod
+from profiles import bare_profile
 
 FIX = Path(__file__).parent / "fixtures" / "events"
 
 
 def _profile(iso3: str, name: str) -> Profile:
-    years = (2016, 2019)
-    cov = [Coverage("Trade by partner", "IMF DOTS", None, None, years)]
-    return Profile(iso3, name, years, poles.load_pole_set("core"), pd.DataFrame(
-        columns=["year", "indicator", "value"]), {}, pd.DataFrame(), pd.DataFrame(),
-        UngaOptions(), pd.DataFrame(), pd.DataFrame(), cov,
-        pd.DataFrame(columns=["source", "title", "citation", "coverage", "licence", "files",
-                              "rows"]), {"built_at": "2026-01-01"})
+    return bare_profile(iso3, name, (2016, 2019))
 
 
 @pytest.fixture()

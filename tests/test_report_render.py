@@ -25,10 +25,11 @@ from typer.testing import CliRunner
 
 from multivector import poles
 from multivector.cli import app
-from multivector.profile import Coverage, Profile, UngaOptions
+from multivector.profile import Profile
 from multivector.report import charts, content
 from multivector.report import html as html_mod
 from multivector.report import pdf as pdf_mod
+from profiles import bare_profile
 
 runner = CliRunner()
 STATES = ["KAZ", "TUR", "BRA"]
@@ -37,13 +38,7 @@ STATES = ["KAZ", "TUR", "BRA"]
 # --------------------------------------------------------------------------- small profiles
 def _bare(iso3: str = "KAZ", name: str = "Kazakhstan") -> Profile:
     """A profile with nothing in it, as a warehouse without any source would give."""
-    years = (1992, 2024)
-    cov = [Coverage("Trade by partner", "IMF DOTS", None, None, years)]
-    return Profile(iso3, name, years, poles.load_pole_set("core"), pd.DataFrame(
-        columns=["year", "indicator", "value"]), {}, pd.DataFrame(), pd.DataFrame(),
-        UngaOptions(), pd.DataFrame(), pd.DataFrame(), cov,
-        pd.DataFrame(columns=["source", "title", "citation", "coverage", "licence", "files",
-                              "rows"]), {"built_at": "2026-01-01"})
+    return bare_profile(iso3, name)
 
 
 def _with_balance() -> Profile:
