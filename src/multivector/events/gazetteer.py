@@ -2,8 +2,8 @@
 
 States and their short and official names come from ``country_converter``; the maintained
 table ``multivector/data/gazetteer.csv`` adds capitals, demonyms, seats of government and
-leaders' titles (``title``: "Kremlin", "White House"), a few leaders' names (``leader``) and
-intergovernmental organisations (``igo``: code = the organisation's acronym). Matching is
+leaders' titles (``title``: "Kremlin", "White House"), leaders' names (``leader``), armed and
+political groups with their home state (``group``) and intergovernmental organisations (``igo``: code = the organisation's acronym). Matching is
 case-sensitive on word boundaries, longest alias first, so "South Korean" beats "Korean" and
 "US" does not match "us".
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from multivector.errors import DataTableError
 
-KINDS = ("capital", "demonym", "title", "leader", "igo", "alias")
+KINDS = ("capital", "demonym", "title", "leader", "group", "igo", "alias")
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ def manual_examples(path: Path) -> list[Example]:
         if name not in QUADS:
             continue
         for chunk in re.split(r"\\item|\n\s*\n|\\\\\s*\n", rest):
-            if "\\subsection" in chunk and len(chunk) < 80 or "\\hline" in chunk and "&" not in chunk:
+            if ("\\subsection" in chunk and len(chunk) < 80
+                    or "\\hline" in chunk and "&" not in chunk):
                 continue
             coded = _CODED_AS.findall(chunk)
             label = OLD_NAMES.get(coded[-1], coded[-1]) if coded else name

@@ -7,10 +7,13 @@ keeps the speaker as the source, as PLOVER codes verbal events. The source is th
 named in the event verb's subject (the ``by`` agent of a passive verb); the target is the
 first actor, of another code, in the rest of the verb's arguments (object, dative,
 prepositional objects, the passive subject), else the first other actor after the source in
-the sentence. Without an actor in the subject, the first actor named is the source.
+the sentence. Without an actor in the subject, the first actor named outside the verb's arguments is the source. When no actor of another
+code is named, the target is the source's own code (a domestic event), with an empty target text.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from multivector.events.classifier import REPORTING
 from multivector.events.gazetteer import Mention
@@ -61,15 +64,16 @@ def assign_roles(sent, mentions: list[Mention], offset: int = 0
         if who is not None and source is None:
             span = _subtree_range(who)
             source = next((m for m in mentions if _inside(m, span, offset)), None)
-    if source is None:
-        source = mentions[0]
-    # target: actors in the verb's other arguments, then any other actor after the source
-    src_span = (source.start, source.end)
     args = []
     for c in verb.children:
         if c.dep_ in ("dobj", "dative", "prep", "pobj", "nsubjpass", "attr", "ccomp", "xcomp",
                       "advcl", "npadvmod", "oprd") and c is not subj and c is not agent:
             args.append(_subtree_range(c))
+    if source is None:  # the first actor outside the verb's arguments, else the first one
+        source = next((m for m in mentions
+                       if not any(_inside(m, a, offset) for a in args)), mentions[0])
+    # target: actors in the verb's other arguments, then any other actor after the source
+    src_span = (source.start, source.end)
     others = [m for m in mentions if (m.start, m.end) != src_span and m.code != source.code]
     for span in args:
         hit = next((m for m in others if _inside(m, span, offset)), None)
@@ -78,4 +82,8 @@ def assign_roles(sent, mentions: list[Mention], offset: int = 0
     after = [m for m in others if m.start > source.start]
     if after:
         return source, after[0]
-    return source, (others[0] if others else None)
+    if others:
+        return source, others[0]
+    # one state named alone: an event among its own actors (police and protesters, a
+    # government and its opposition), coded with the same code on both sides as PLOVER does
+    return source, replace(source, start=-1, end=-1, text="")

@@ -9,6 +9,7 @@ Wednesday": the latest such day on or before the document's date), else the docu
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -122,10 +123,8 @@ def explicit_date(text: str) -> dt.date | None:
             y, mon, day = (m.group(i) for i in order)
             month = MONTHS.get(mon.lower())
             if month:
-                try:
+                with contextlib.suppress(ValueError):
                     found.append((m.start(), dt.date(int(y), month, int(day))))
-                except ValueError:
-                    pass
                 break
     return min(found)[1] if found else None
 
