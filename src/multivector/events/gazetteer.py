@@ -1,11 +1,11 @@
 """A gazetteer of political actors: states (ISO3) and IGOs, found in text by name.
 
-States and their short and official names come from ``country_converter``; the maintained
-table ``multivector/data/gazetteer.csv`` adds capitals, demonyms, seats of government and
-leaders' titles (``title``: "Kremlin", "White House"), leaders' names (``leader``), armed and
-political groups with their home state (``group``) and intergovernmental organisations (``igo``: code = the organisation's acronym). Matching is
-case-sensitive on word boundaries, longest alias first, so "South Korean" beats "Korean" and
-"US" does not match "us".
+States and their short and official names come from ``country_converter``; the maintained table
+``multivector/data/gazetteer.csv`` adds capitals, demonyms, seats of government and leaders'
+titles (``title``: "Kremlin", "White House"), leaders' names (``leader``), armed and political
+groups with their home state (``group``) and intergovernmental organisations (``igo``: code =
+the organisation's acronym). Matching is case-sensitive on word boundaries, longest alias
+first, so "South Korean" beats "Korean" and "US" does not match "us".
 """
 
 from __future__ import annotations

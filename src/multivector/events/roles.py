@@ -4,11 +4,12 @@ The event verb is the sentence's root, unless the root is a reporting verb ("sai
 "announced") with a clausal complement that comes before it ("X met Y, the ministry said."):
 then it is that complement's verb. A reporting verb before its complement ("X said Y must…")
 keeps the speaker as the source, as PLOVER codes verbal events. The source is the first actor
-named in the event verb's subject (the ``by`` agent of a passive verb); the target is the
-first actor, of another code, in the rest of the verb's arguments (object, dative,
-prepositional objects, the passive subject), else the first other actor after the source in
-the sentence. Without an actor in the subject, the first actor named outside the verb's arguments is the source. When no actor of another
-code is named, the target is the source's own code (a domestic event), with an empty target text.
+named in the event verb's subject (the ``by`` agent of a passive verb); the target is the first
+actor, of another code, in the rest of the verb's arguments (object, dative, prepositional
+objects, the passive subject), else the first other actor after the source in the sentence.
+Without an actor in the subject, the first actor named outside the verb's arguments is the
+source. When no actor of another code is named, the target is the source's own code (a domestic
+event), with an empty target text.
 """
 
 from __future__ import annotations
