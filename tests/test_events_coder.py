@@ -18,8 +18,9 @@ from multivector.cli import app
 
 pytest.importorskip("spacy", reason="the 'events' extra is not installed")
 EV = FIXTURES / "events"
-pytestmark = pytest.mark.skipif(MIRROR is None, reason="real data mirror not found (the PLOVER manual is read from it): "
-                                "set MULTIVECTOR_MIRROR")
+pytestmark = pytest.mark.skipif(
+    MIRROR is None, reason="real data mirror not found (the PLOVER manual is read from it): "
+    "set MULTIVECTOR_MIRROR")
 
 
 @pytest.fixture(scope="module")
