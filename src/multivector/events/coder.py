@@ -164,27 +164,23 @@ class EventCoder:
     def code_documents(self, docs: list[Document]) -> pd.DataFrame:
         """The events of each document, one row per event sentence (:data:`EVENT_COLUMNS`)."""
         g = self.pipe.gazetteer
-        rows = []
-        for d in docs:
-            doc = self.pipe.nlp(d.text)
-            cand, cand_ms, nos = [], [], []
+        cand, cand_ms, where = [], [], []  # every document's candidates, classified at once
+        for d, doc in zip(docs, self.pipe.nlp.pipe([d.text for d in docs], batch_size=32),
+                          strict=True):
             for no, sent in enumerate(doc.sents, start=1):
                 ms = g.find(sent.text)
-                if not ms:
-                    continue
-                p = self.pipe.parsed(sent)
-                if not has_cue(p):
-                    continue
-                cand.append(sent)
-                cand_ms.append(ms)
-                nos.append(no)
-            coded = self.code_sents(cand, cand_ms, [s.start_char for s in cand])
-            for sent, no, (_, src, tgt, etype, q, conf) in zip(cand, nos, coded, strict=True):
-                date = sentence_date(sent.text, d.date)
-                rows.append((d.name, d.sha256, no, date.isoformat() if date else None,
-                             actor_code(src), actor_code(tgt), etype, q, round(conf, 4),
-                             src.text if src else "", tgt.text if tgt else "",
-                             sent.text.strip()))
+                if ms and has_cue(self.pipe.parsed(sent)):
+                    cand.append(sent)
+                    cand_ms.append(ms)
+                    where.append((d, no))
+        coded = self.code_sents(cand, cand_ms, [s.start_char for s in cand])
+        rows = []
+        for sent, (d, no), (_, src, tgt, etype, q, conf) in zip(cand, where, coded, strict=True):
+            date = sentence_date(sent.text, d.date)
+            rows.append((d.name, d.sha256, no, date.isoformat() if date else None,
+                         actor_code(src), actor_code(tgt), etype, q, round(conf, 4),
+                         src.text if src else "", tgt.text if tgt else "",
+                         sent.text.strip()))
         return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
