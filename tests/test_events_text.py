@@ -29,6 +29,11 @@ def test_gazetteer_states_capitals_demonyms_igos():
         ("Kazakhstan", "KAZ"), ("Tokayev", "KAZ"), ("South Korean", "KOR"),
         ("Beijing", "CHN"), ("U.S.", "USA"), ("UN Security Council", "UN"), ("Afghan", "AFG")]
     assert found[5].is_igo and not found[0].is_igo
+    # a misspelt state name or demonym of six letters or more; not a word like "Roman"
+    assert g.codes("Quatar's emir flew to Ethopia") == ["QAT", "ETH"]
+    assert g.codes("Roman ruins near Sedan") == []
+    assert not Gazetteer(
+        [("Qatar", "QAT", "alias")]).find("Quatar", fuzzy=False)
     # states come from country_converter: an official name the table does not list
     assert g.codes("the Republic of Uzbekistan and Tajikistan") == ["UZB", "TJK"]
 

@@ -11,6 +11,7 @@ first, so "South Korean" beats "Korean" and "US" does not match "us".
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from multivector.errors import DataTableError
 
+_CAPITALISED = re.compile(r"(?<![\w-])[A-Z][a-z]{5,}(?![\w-])")
 KINDS = ("capital", "demonym", "title", "leader", "group", "igo", "alias")
 
 
@@ -91,13 +93,37 @@ class Gazetteer:
         body = "|".join(re.escape(a) for a in aliases)
         # a possessive or plural "s" may follow ("Kazakhstan's", "Afghans")
         self._re = re.compile(rf"(?<![\w.-])({body})(?=(?:'s|’s|s)?(?![\w-]))")
+        # single-word state names and demonyms of six letters or more, by first letter, for
+        # misspellings ("Ethopia", "Quatar")
+        self._fuzzy: dict[str, list[str]] = {}
+        for a, (_, kind) in self.entries.items():
+            if kind in ("alias", "demonym") and a.isalpha() and len(a) >= 5:
+                self._fuzzy.setdefault(a[0], []).append(a)
 
-    def find(self, text: str) -> list[Mention]:
-        """All mentions in ``text``, left to right, non-overlapping."""
+    def _misspelt(self, word: str) -> str | None:
+        """The one state name or demonym ``word`` misspells (similarity ≥ 0.85, same first
+        letter, length within one), or None."""
+        cands = [a for a in self._fuzzy.get(word[0], ()) if abs(len(a) - len(word)) <= 1]
+        close = difflib.get_close_matches(word, cands, n=2, cutoff=0.85)
+        return close[0] if len(close) == 1 else None
+
+    def find(self, text: str, fuzzy: bool = True) -> list[Mention]:
+        """All mentions in ``text``, left to right, non-overlapping; with ``fuzzy``, also a
+        capitalised word of six letters or more that misspells one state name or demonym."""
         out = []
         for m in self._re.finditer(text):
             code, kind = self.entries[m.group(1)]
             out.append(Mention(m.start(1), m.end(1), m.group(1), code, kind))
+        if fuzzy:
+            taken = [(m.start, m.end) for m in out]
+            for w in _CAPITALISED.finditer(text):
+                if any(a < w.end() and w.start() < b for a, b in taken):
+                    continue
+                alias = self._misspelt(w.group(0))
+                if alias is not None:
+                    code, kind = self.entries[alias]
+                    out.append(Mention(w.start(), w.end(), w.group(0), code, kind))
+            out.sort(key=lambda m: m.start)
         return out
 
     def codes(self, text: str) -> list[str]:
