@@ -85,7 +85,7 @@ def test_gsr_reading_and_errors(tmp_path):
     assert recs[1].targets == []
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps([{"id": "a", "text": "x", "event": "PARTY"}]))
-    with pytest.raises(OntologyError, match="record 1"):
+    with pytest.raises(OntologyError, match="row 1 .record."):
         read_gsr(bad)
     bad.write_text(json.dumps([{"id": "a", "text": "x"}, {"id": "a", "text": "y"}]))
     with pytest.raises(ParseError, match="duplicate record id"):

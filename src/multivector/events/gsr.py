@@ -64,16 +64,16 @@ def read_gsr(path: Path | str, labelled: bool = False) -> list[Record]:
     seen: set[str] = set()
     for i, r in enumerate(data, start=1):
         if not isinstance(r, dict) or not r.get("id") or not isinstance(r.get("text"), str):
-            raise ParseError(file, "each record needs an id and a text", f"record {i}")
+            raise ParseError(file, "each record needs an id and a text", f"{i} (record)")
         rid = str(r["id"])
         if rid in seen:
-            raise ParseError(file, "duplicate record id", f"record {i}", rid)
+            raise ParseError(file, "duplicate record id", f"{i} (record)", rid)
         seen.add(rid)
         event = r.get("event")
         if labelled and not event:
-            raise ParseError(file, "a labelled record needs an event type", f"record {i}", rid)
+            raise ParseError(file, "a labelled record needs an event type", f"{i} (record)", rid)
         out.append(Record(
             rid, r["text"], r.get("date") or None,
-            current_type(event, f"{file}, record {i}") if event else None,
+            current_type(event, f"{file}, row {i} (record)") if event else None,
             _codes(r.get("source"), file, rid), _codes(r.get("target"), file, rid)))
     return out
