@@ -20,6 +20,7 @@ from rich.table import Table
 from multivector import cli_events_bulk, cli_terms, validate
 from multivector.cli_claims import claims_app
 from multivector.cli_common import atomic_write, console, err, friendly
+from multivector.cli_events import events_app
 from multivector.cli_serve import serve
 from multivector.cli_terms import explain
 from multivector.cli_whatif import whatif
@@ -34,12 +35,8 @@ poles_app = typer.Typer(help="Pole sets: the power centres a state balances betw
 app.add_typer(data_app, name="data")
 app.add_typer(poles_app, name="poles")
 app.add_typer(claims_app, name="claims")
-events_app = typer.Typer(help="Diplomatic events: ingest bulk event data (ICEWS, GDELT, "
-                              "POLECAT), aggregate by dyad.", no_args_is_help=True)
 cli_events_bulk.register(events_app)
 app.add_typer(events_app, name="events")
-
-
 
 def _cell(v: object) -> str:
     """A table cell: large numbers with thousands separators, others to 4 significant digits."""

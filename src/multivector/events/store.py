@@ -9,16 +9,18 @@ write without rebuilding or locking the warehouse, and survives a warehouse rebu
 Tables
 ------
 ``events``
-    ``date, year, month, source_iso3, target_iso3, type, quad, source, doc, weight``: one row
-    per event; ``source`` is the layout (``icews``, ``gdelt1``, ``gdelt2``, ``polecat``,
-    ``text``), ``doc`` the sha256 of the file it came from, ``weight`` 1 for coded events.
+    ``date, year, month, source_iso3, target_iso3, type, quad, source, doc, weight, sentence,
+    confidence``: one row per event; ``source`` is the layout (``icews``, ``gdelt1``,
+    ``gdelt2``, ``polecat``) or ``text`` (coded by ``multivector events code --store``),
+    ``doc`` the sha256 of the file or text it came from, ``weight`` 1 for coded events;
+    ``sentence`` and ``confidence`` for events coded from text.
 ``event_files``
     One row per ingested file: ``doc, path, source, rows_read, rows_stored, ingested_at``.
 ``event_problems``
     ``doc, field, label, rows, reason``: every row not stored, counted by reason.
 
-Ingesting a file whose sha256 is already stored replaces its rows: the same file never counts
-twice.
+Ingesting a file whose sha256 is already stored replaces its rows, and a text whose sha256 is
+already stored is skipped: the same file or article never counts twice.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ SOURCES = ("icews", "gdelt1", "gdelt2", "polecat", "text")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (date DATE, year INTEGER, month INTEGER,
     source_iso3 VARCHAR, target_iso3 VARCHAR, type VARCHAR, quad INTEGER, source VARCHAR,
-    doc VARCHAR, weight DOUBLE);
+    doc VARCHAR, weight DOUBLE, sentence VARCHAR, confidence DOUBLE);
 CREATE TABLE IF NOT EXISTS event_files (doc VARCHAR, path VARCHAR, source VARCHAR,
     rows_read BIGINT, rows_stored BIGINT, ingested_at TIMESTAMP);
 CREATE TABLE IF NOT EXISTS event_problems (doc VARCHAR, field VARCHAR, label VARCHAR,
@@ -165,3 +167,55 @@ def sources_for(iso3: str, years: tuple[int, int] | None = None,
             "max(e.date) AS last FROM events e JOIN event_files f USING (doc) WHERE "
             "(e.source_iso3 = ? OR e.target_iso3 = ?) AND e.year BETWEEN ? AND ? "
             "GROUP BY ALL ORDER BY events DESC", [iso3, iso3, *span]).df()
+
+
+# ------------------------------------------------------------------ events coded from text
+QUAD_NUMBER = {"VERBAL COOPERATION": 1, "MATERIAL COOPERATION": 2, "VERBAL CONFLICT": 3,
+               "MATERIAL CONFLICT": 4}
+
+
+def store_events(events: pd.DataFrame, path: Path | None = None) -> tuple[int, int]:
+    """Add events coded from text (rows of :data:`multivector.events.coder.EVENT_COLUMNS`).
+
+    A document whose sha256 is already stored is skipped. Returns (events added, documents
+    skipped).
+    """
+    target = path or events_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(target))
+    try:
+        con.execute(SCHEMA)
+        known = {r[0] for r in con.execute("SELECT doc FROM event_files").fetchall()}
+        shas = set(events["doc_sha256"]) if len(events) else set()
+        fresh = events[~events["doc_sha256"].isin(known)] if len(events) else events
+        if len(fresh):
+            date = pd.to_datetime(fresh["date"], errors="coerce")
+            rows = pd.DataFrame({
+                "date": date.dt.date, "year": date.dt.year.astype("Int64"),
+                "month": date.dt.month.astype("Int64"), "source_iso3": fresh["source"],
+                "target_iso3": fresh["target"], "type": fresh["type"],
+                "quad": fresh["quad"].map(QUAD_NUMBER).astype("Int64"), "source": "text",
+                "doc": fresh["doc_sha256"], "weight": 1.0, "sentence": fresh["sentence"],
+                "confidence": fresh["confidence"]})
+            con.register("new_events", rows)
+            con.execute("INSERT INTO events BY NAME SELECT * FROM new_events")
+            con.unregister("new_events")
+            docs = fresh.groupby("doc_sha256").agg(path=("doc", "first"), n=("doc", "size"))
+            now = datetime.now(UTC).replace(tzinfo=None)
+            for sha, r in docs.iterrows():
+                con.execute("INSERT INTO event_files VALUES (?, ?, 'text', ?, ?, ?)",
+                            [sha, str(r["path"]), int(r["n"]), int(r["n"]), now])
+        return len(fresh), len(shas & known)
+    finally:
+        con.close()
+
+
+def read_events(path: Path | None = None) -> pd.DataFrame:
+    """The stored events (empty when nothing is stored yet)."""
+    con = _connect(path)
+    if con is None:
+        return pd.DataFrame(columns=["date", "year", "month", "source_iso3", "target_iso3",
+                                     "type", "quad", "source", "doc", "weight", "sentence",
+                                     "confidence"])
+    with con:
+        return con.execute("SELECT * FROM events ORDER BY date, doc").df()
