@@ -118,8 +118,8 @@ def test_ranking_is_unchanged_when_an_extra_state_lacks_a_channel():
     states = [f"S{i:02d}" for i in range(10)]
     p = _panel(states, range(2015, 2016), ["unga", "exports", "imports"], seed=13)
     lone = _panel(["ZZZ"], range(2015, 2016), ["unga", "exports"], seed=14)
-    a, _, _ = bal.ranking_balance(p)
-    b, missing, _ = bal.ranking_balance(pd.concat([p, lone]))
+    a, _, _ = bal.ranking_balance(p, min_states=5)
+    b, missing, _ = bal.ranking_balance(pd.concat([p, lone]), min_states=5)
     ca = a[a["channel"] == "composite"].set_index("iso3")["evenness"].sort_index()
     cb = b[b["channel"] == "composite"].set_index("iso3")["evenness"].sort_index()
     pd.testing.assert_series_equal(ca, cb)
@@ -172,3 +172,12 @@ def test_series_set_reports_when_nothing_covers_the_span():
     cs = bal.series_sets(p, (2000, 2002))["AAA"]
     assert cs.channels == () and cs.run is None
     assert "no 3 channels" in cs.reason
+
+
+def test_too_few_states_make_no_ranking():
+    few = _panel(["AAA", "BBB", "CCC"], range(2023, 2024), ["unga", "exports", "imports"],
+                 seed=21)
+    out, missing, sets = bal.ranking_balance(few)
+    assert sets[2023] == ()
+    assert (out["channel"] != "composite").all()
+    assert len(bal.ranking_balance(few, min_states=3)[2][2023]) == 3

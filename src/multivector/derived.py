@@ -38,9 +38,9 @@ SETTINGS = {
     # no universal IGOs
     "ranking": {"years": list(BALANCE_YEARS), "channels": list(panel.CHANNELS),
                 "measure": "split", "min_channels": 3, "weights": "default",
-                "sets": "ranking", "coverage": 0.9, "channel_rules": 2},
+                "sets": "ranking", "coverage": 0.9, "min_states": 20, "channel_rules": 2},
     "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0, "sets": "ranking",
-                    "channel_rules": 2},
+                    "min_states": 20, "channel_rules": 2},
     # construction 2: Lowy 2018 weights, log-scaled counts, trade_share, one component set
     "power": {"years": [1960, 2024], "weights": "default", "pillar": 0.55, "draws": 100,
               "construction": 2, "components": "longest unbroken run"},

@@ -285,7 +285,8 @@ def balance(shares: pd.DataFrame, weights: dict[str, float] | None = None,
 
 def ranking_balance(shares: pd.DataFrame, weights: dict[str, float] | None = None,
                     min_channels: int = MIN_CHANNELS,
-                    channels: tuple[str, ...] | None = None
+                    channels: tuple[str, ...] | None = None,
+                    min_states: int = channelset.MIN_RANK_STATES
                     ) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, tuple[str, ...]]]:
     """Every state's balance in each year on that year's ranking set.
 
@@ -304,7 +305,8 @@ def ranking_balance(shares: pd.DataFrame, weights: dict[str, float] | None = Non
                                    else [], w)
         order = [c for c in DEFAULT_WEIGHTS if c in cands] + [c for c in cands
                                                               if c not in DEFAULT_WEIGHTS]
-        by_year = channelset.ranking_sets(complete, order, min_channels)
+        by_year = channelset.ranking_sets(complete, order, min_channels,
+                                          min_states=min_states)
     rows = []
     for y, cs in by_year.items():
         if not cs:

@@ -19,7 +19,10 @@ Saltelli & Tarantola 2005):
   the largest set of at least ``min_channels`` channels that still ranks at least
   :data:`RANK_COVERAGE` of the states the best-covered set would rank; a state lacking one of
   its channels is listed as not ranked with the reason, never ranked on fewer channels
-  (:func:`ranking_sets`).
+  (:func:`ranking_sets`). A year in which no set of enough channels covers at least
+  :data:`MIN_RANK_STATES` states has no ranking (in 2023 only the three Central Asian states
+  with national trade statistics have trade data: a "rank 1 of 3" would read as a world
+  ranking).
 
 Pure functions of the long share frame ``iso3, year, channel, pole, share, flag``
 (:func:`multivector.measures.channels.pole_shares` output, rest of the world included or not).
@@ -34,6 +37,7 @@ import pandas as pd
 
 REST = "Rest of world"
 RANK_COVERAGE = 0.9  # a ranking set may leave out at most 10% of the best-covered set's states
+MIN_RANK_STATES = 20  # fewer states on any common set of channels is no ranking of states
 
 
 @dataclass(frozen=True)
@@ -156,12 +160,14 @@ def series_sets(complete: pd.DataFrame, span: tuple[int, int], candidates: list[
 
 
 def ranking_set(complete: pd.DataFrame, candidates: list[str], min_channels: int = 3,
-                coverage: float = RANK_COVERAGE) -> tuple[str, ...]:
+                coverage: float = RANK_COVERAGE, min_states: int = MIN_RANK_STATES
+                ) -> tuple[str, ...]:
     """The channel set of a ranking in one year.
 
     Among the sets of at least ``min_channels`` candidates, let *m* be the most states any
     set ranks (states complete on every channel of it). The ranking set is the largest set
     that still ranks at least ``coverage * m`` states; ties go to the set ranking more states.
+    No set (an empty tuple) when *m* is below ``min_states``.
 
     Parameters
     ----------
@@ -175,7 +181,7 @@ def ranking_set(complete: pd.DataFrame, candidates: list[str], min_channels: int
     for k in range(min_channels, len(avail) + 1):
         for combo in itertools.combinations(avail, k):
             counts[combo] = len(set.intersection(*(by_channel[ch] for ch in combo)))
-    if not counts or max(counts.values()) == 0:
+    if not counts or max(counts.values()) < max(min_states, 1):
         return ()
     m = max(counts.values())
     ok = [(len(combo), n, combo) for combo, n in counts.items() if n >= coverage * m]
@@ -183,9 +189,10 @@ def ranking_set(complete: pd.DataFrame, candidates: list[str], min_channels: int
 
 
 def ranking_sets(complete: pd.DataFrame, candidates: list[str], min_channels: int = 3,
-                 coverage: float = RANK_COVERAGE) -> dict[int, tuple[str, ...]]:
+                 coverage: float = RANK_COVERAGE, min_states: int = MIN_RANK_STATES
+                 ) -> dict[int, tuple[str, ...]]:
     """:func:`ranking_set` for every year of ``complete`` (``iso3, year, channel``)."""
-    return {int(y): ranking_set(g, candidates, min_channels, coverage)
+    return {int(y): ranking_set(g, candidates, min_channels, coverage, min_states)
             for y, g in complete.groupby("year")}
 
 

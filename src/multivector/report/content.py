@@ -268,24 +268,34 @@ def _composite(p: Profile) -> pd.DataFrame:
 
 
 def _sens_row(p: Profile, year: int) -> pd.Series | None:
+    """The sensitivity row of the latest year up to ``year`` in which the state is ranked (a
+    year in which too few states have data on a common channel set has no ranking)."""
     s = p.sensitivity
     if s.empty:
         return None
-    r = s[s["year"] == year]
-    return r.iloc[0] if len(r) else None
+    r = s[(s["year"] <= year) & s["rank"].notna()].sort_values("year")
+    return r.iloc[-1] if len(r) else None
 
 
-def _peer_rank(p: Profile, year: int) -> tuple[int, int] | None:
-    """The focal state's position among its peers (itself included) by evenness in ``year``."""
+MIN_PEERS = 3  # fewer peers with a composite in a year is no comparison
+
+
+def _peer_rank(p: Profile, year: int) -> tuple[int, int, int] | None:
+    """The focal state's position among its peers (itself included) by evenness, in the
+    latest year up to ``year`` in which at least :data:`MIN_PEERS` of them have a composite:
+    (position, number compared, year)."""
     pb = p.peers_balance
     if pb.empty:
         return None
-    y = pb[(pb["year"] == year) & pb["evenness"].notna()].sort_values("evenness",
-                                                                     ascending=False)
-    codes = list(y["iso3"])
-    if p.iso3 not in codes:
+    have = pb[(pb["year"] <= year) & pb["evenness"].notna()]
+    counts = have.groupby("year")["iso3"].nunique()
+    with_focal = set(have.loc[have["iso3"] == p.iso3, "year"])
+    years = [y for y, n in counts.items() if n >= MIN_PEERS and y in with_focal]
+    if not years:
         return None
-    return codes.index(p.iso3) + 1, len(codes)
+    y = have[have["year"] == max(years)].sort_values("evenness", ascending=False)
+    codes = list(y["iso3"])
+    return codes.index(p.iso3) + 1, len(codes), int(max(years))
 
 
 def default_settings(p: Profile) -> bool:
@@ -419,18 +429,23 @@ def front_page(p: Profile) -> FrontPage:
     member = p.peers is not None and p.iso3 in p.peers.members
     peer_text = ""
     if peer is not None:
-        peer_text = (f" Among the {peer[1]} {peer_title} it is {_ordinal(peer[0])}." if member
-                     else f" Placed among the {peer[1] - 1} {peer_title}, it would be "
+        in_year = "" if peer[2] == year else f" in {peer[2]}"
+        peer_text = (f" Among the {peer[1]} {peer_title} with a composite{in_year} it is "
+                     f"{_ordinal(peer[0])}." if member
+                     else f" Placed among the {peer[1] - 1} {peer_title}{in_year}, it would be "
                      f"{_ordinal(peer[0])} of {peer[1]}.")
     headline_place = ""
     if sens is not None and pd.notna(sens.get("rank")):
         r, n = int(sens["rank"]), int(sens["n_states"])
+        ry = int(sens["year"])
+        when = (f"{ry}" if ry == year else f"{ry}, the latest year in which enough states have "
+                "data on a common channel set to rank them")
         more_even = (n - r) / (n - 1) if n > 1 else 0.0
         band = rank_band(r, n)
         lo, hi = int(round(sens["rank_p05"])), int(round(sens["rank_p95"]))
         same = rank_band(lo, n) == band and rank_band(hi, n) == band
-        facts.append(Fact("Rank among all states" + ("" if default else ", default settings"),
-                          f"{r} of {n}",
+        facts.append(Fact("Rank among all states" + ("" if default else ", default settings")
+                          + ("" if ry == year else f", {ry}"), f"{r} of {n}",
                           f"ranks {lo}-{hi} in 90% of {int(sens['n_runs']):,} analyses"))
         who = (f"That ranks {p.name}" if default else
                f"Under the default settings (core poles, split votes on all roll calls, default "
@@ -439,7 +454,7 @@ def front_page(p: Profile) -> FrontPage:
         rank_set = ([charts.CHANNEL_WORDS.get(c, c) for c in str(sens["channels"]).split(",")]
                     if pd.notna(sens.get("channels")) else [])
         on = f" measured on the same channels ({_list(rank_set)})" if rank_set else ""
-        text = (f"{who} {_ordinal(r)} of the {n} states{on} in {year} (1 = most "
+        text = (f"{who} {_ordinal(r)} of the {n} states{on} in {when} (1 = most "
                 f"even): more even than {_pct(more_even)} of them, {band}")
         text += (f", where it stays in 90% of the alternative analyses (ranks {lo}-{hi})."
                  if same else f"; its place depends on the analyst's choices: ranks {lo}-{hi} "
@@ -448,14 +463,14 @@ def front_page(p: Profile) -> FrontPage:
         sentences.append(text + peer_text)
         if default:
             headline_place = (f"more evenly spread across the poles than {_pct(more_even)} of "
-                              "states")
+                              "states" + ("" if ry == year else f" ({ry})"))
     else:
         sentences.append("Its rank among all states is not available: this warehouse holds "
                          "no sensitivity tables (they are computed when the warehouse is "
                          "built)." + peer_text)
     if peer is not None:
         facts.append(Fact(f"Among {peer_title}", f"{_ordinal(peer[0])} of {peer[1]}",
-                          f"by composite evenness, {year}" + (
+                          f"by composite evenness, {peer[2]}" + (
                               "" if member else f"; {p.name} is not one of them")))
         if not headline_place and member:
             headline_place = f"{_ordinal(peer[0])} most evenly spread of {peer[1]} {peer_title}"
