@@ -88,8 +88,8 @@ def ingest_file(path: str | Path, fmt: str, target: Path | None = None, strict: 
         for table in ("events", "event_files", "event_problems"):
             con.execute(f"DELETE FROM {table} WHERE doc = ?", [doc])
         con.register("_new", frame)
-        con.execute("INSERT INTO events SELECT date, year, month, source_iso3, target_iso3, "
-                    "type, quad, source, doc, weight FROM _new")
+        con.execute("INSERT INTO events BY NAME SELECT date, year, month, source_iso3, "
+                    "target_iso3, type, quad, source, doc, weight FROM _new")
         con.register("_probs", probs)
         con.execute("INSERT INTO event_problems SELECT * FROM _probs")
         con.execute("INSERT INTO event_files VALUES (?, ?, ?, ?, ?, ?)",
