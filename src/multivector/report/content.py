@@ -395,8 +395,9 @@ def front_page(p: Profile) -> FrontPage:
                 if pd.notna(last["lo"]) else "no interval")
     facts.append(Fact(f"Balance across the poles, {year}", _f(last["evenness"]),
                       f"{interval}; 1 = equal engagement with all {n_poles} poles"))
-    facts.append(Fact("Channel set", f"{len(chans)} channels, {run[0]}-{run[1]}",
-                      f"{_list(chans)}: the same channels in every year of the series"))
+    facts.append(Fact("Channel set", f"{len(chans)} channels",
+                      f"{_list(chans)}, {run[0]}-{run[1]}: the same channels in every year "
+                      "of the series"))
     poles_part = (f" The poles hold {_pct(last['poles_share'])} of {p.name}'s engagement in "
                   "these channels (the rest is with other states); the balance is measured "
                   "among the poles." if pd.notna(last.get("poles_share")) else "")
@@ -453,7 +454,7 @@ def front_page(p: Profile) -> FrontPage:
                f"ranks {p.name}")
         rank_set = ([charts.CHANNEL_WORDS.get(c, c) for c in str(sens["channels"]).split(",")]
                     if pd.notna(sens.get("channels")) else [])
-        on = f" measured on the same channels ({_list(rank_set)})" if rank_set else ""
+        on = f" measured on a common channel set ({_list(rank_set)})" if rank_set else ""
         text = (f"{who} {_ordinal(r)} of the {n} states{on} in {when} (1 = most "
                 f"even): more even than {_pct(more_even)} of them, {band}")
         text += (f", where it stays in 90% of the alternative analyses (ranks {lo}-{hi})."
