@@ -153,9 +153,11 @@ def weights_over(channels: tuple[str, ...] | list[str], weights: dict[str, float
 
 def candidate_channels(channels: list[str] | tuple[str, ...],
                        weights: dict[str, float] | None = None) -> list[str]:
-    """The channels that may enter a composite: those with a positive weight, in order."""
+    """The channels that may enter a composite: those with a positive weight, in the order of
+    :data:`DEFAULT_WEIGHTS` (others after them, as given)."""
     w = DEFAULT_WEIGHTS if weights is None else weights
-    return [c for c in channels if w.get(c, 0.0) > 0]
+    on = [c for c in channels if w.get(c, 0.0) > 0]
+    return [c for c in DEFAULT_WEIGHTS if c in on] + [c for c in on if c not in DEFAULT_WEIGHTS]
 
 
 def series_sets(shares: pd.DataFrame, span: tuple[int, int] | None = None,
@@ -169,20 +171,11 @@ def series_sets(shares: pd.DataFrame, span: tuple[int, int] | None = None,
     if span is None:
         span = (int(shares["year"].min()), int(shares["year"].max())) if len(shares) else (0, 0)
     if channels is not None:
-        out = {}
-        for iso3, g in complete.groupby("iso3"):
-            g = g[g["year"].between(*span) & g["channel"].isin(channels)]
-            n = g.groupby("year")["channel"].nunique()
-            yrs = sorted(int(y) for y in n[n == len(channels)].index)
-            run = channelset._longest_run(yrs)
-            out[iso3] = channelset.ChannelSet(tuple(channels), run, tuple(yrs),
-                                              "the channels chosen (--channels)")
-        return out
+        return {iso3: channelset.fixed_set(g, span, tuple(channels))
+                for iso3, g in complete.groupby("iso3")}
     cands = candidate_channels(list(dict.fromkeys(shares["channel"])) if len(shares) else [],
                                weights)
-    order = [c for c in DEFAULT_WEIGHTS if c in cands] + [c for c in cands
-                                                          if c not in DEFAULT_WEIGHTS]
-    return channelset.series_sets(complete, span, order, weights or DEFAULT_WEIGHTS,
+    return channelset.series_sets(complete, span, cands, weights or DEFAULT_WEIGHTS,
                                   min_channels)
 
 
@@ -303,9 +296,7 @@ def ranking_balance(shares: pd.DataFrame, weights: dict[str, float] | None = Non
     else:
         cands = candidate_channels(list(dict.fromkeys(shares["channel"])) if len(shares)
                                    else [], w)
-        order = [c for c in DEFAULT_WEIGHTS if c in cands] + [c for c in cands
-                                                              if c not in DEFAULT_WEIGHTS]
-        by_year = channelset.ranking_sets(complete, order, min_channels,
+        by_year = channelset.ranking_sets(complete, cands, min_channels,
                                           min_states=min_states)
     rows = []
     for y, cs in by_year.items():

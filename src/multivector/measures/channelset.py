@@ -151,6 +151,17 @@ def series_set(complete: pd.DataFrame, span: tuple[int, int], candidates: list[s
     return ChannelSet(tuple(combo), run, yrs, reason)
 
 
+def fixed_set(complete: pd.DataFrame, span: tuple[int, int], channels: tuple[str, ...]
+              ) -> ChannelSet:
+    """A set the analyst chose (``--channels``): the years of ``span`` in which every channel
+    of it is complete, and their longest unbroken run."""
+    c = complete[complete["year"].between(*span) & complete["channel"].isin(channels)]
+    n = c.groupby("year")["channel"].nunique()
+    yrs = sorted(int(y) for y in n[n == len(channels)].index)
+    return ChannelSet(tuple(channels), _longest_run(yrs), tuple(yrs),
+                      "the channels chosen (--channels)")
+
+
 def series_sets(complete: pd.DataFrame, span: tuple[int, int], candidates: list[str],
                 weights: dict[str, float] | None = None, min_channels: int = 3
                 ) -> dict[str, ChannelSet]:
