@@ -13,7 +13,7 @@ toward 1.
 
 Old definitions: UNGA agreement turned into an affinity; security as the focal state's own
 ATOP pledges, weighted 1 / 0.5 / 0.5 / 0.25; shared COW IGO counts; every shared format of
-the table, for every state in it. New: the defaults of :func:`multivector.panel.channel_shares`.
+the table, for every state in it. New: the defaults of :func:`multivector.analysis.panel.channel_shares`.
 Exports (unchanged) are shown for scale.
 """
 
@@ -24,9 +24,12 @@ import time
 
 import pandas as pd
 
-from multivector import formats, panel, poles, warehouse
+from multivector import warehouse
+from multivector.analysis import panel
+from multivector.core import poles
 from multivector.measures import balance as bal
 from multivector.measures import channels as ch
+from multivector.sources import formats
 
 YEARS = (1995, 2005, 2010, 2015, 2020)
 CHANNELS = ("unga", "security", "igo", "formats", "exports")

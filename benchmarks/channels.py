@@ -8,7 +8,7 @@ Prints, in one run:
 
 1. the time to compute the shares by pole of every channel (UNGA agreement, exports, imports,
    alliances, shared IGOs, formats) for every state and every year 1946-2024 with the core
-   pole set, in one pass per channel (``multivector.panel.channel_shares`` with
+   pole set, in one pass per channel (``multivector.analysis.panel.channel_shares`` with
    ``focal=None``), and the time per channel; the trade channels include the mirror rule over
    all 2.5 million DOTS rows, the UNGA channel every dyad of every session; then the
    concentration of exports and imports of every state-year, the mineral production shares
@@ -28,7 +28,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from multivector import panel, poles, warehouse
+from multivector import warehouse
+from multivector.analysis import panel
+from multivector.core import poles
 
 YEARS = (1946, 2024)
 SAMPLE = ("KAZ", "TUR", "BRA", "IND", "DEU", "NGA", "VNM", "POL")

@@ -6,9 +6,9 @@ multivector knows, skewed so that a few actors dominate, as in GDELT) and EventC
 codes of the pinned crosswalk). Two outputs:
 
 * ``--tsv N``: N rows of the GDELT 2.0 export layout (61 tab-separated fields, no header), to
-  time the reader (:func:`multivector.events.readers.read_events`);
+  time the reader (:func:`multivector.sources.event_files.read_events`);
 * the main run: the same draws already normalised to the ``events`` columns (what the reader
-  stores), as Parquet, to time the aggregation (:mod:`multivector.events.aggregate`) at scale.
+  stores), as Parquet, to time the aggregation (:mod:`multivector.analysis.events.aggregate`) at scale.
 
 Run::
 
@@ -29,8 +29,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from multivector import states
-from multivector.events import aggregate, crosswalk
+from multivector.analysis.events import aggregate
+from multivector.core import states
+from multivector.sources.eventcoder import crosswalk
 
 
 def _codes() -> tuple[list[str], pd.DataFrame]:
@@ -113,7 +114,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         if a.tsv_rows:
-            from multivector.events import readers
+            from multivector.sources import event_files as readers
 
             tsv = d / "synthetic.export.CSV"
             generate_gdelt_tsv(a.tsv_rows, tsv)
@@ -124,7 +125,7 @@ def main() -> None:
             generate_events(a.spark_rows, small, threads=a.threads)
             s1, r1 = _time(lambda: aggregate.aggregate_duckdb(small, a.by, a.threads))
             rows.append((a.spark_rows, "duckdb", s1, len(r1), ""))
-            from multivector.events import spark
+            from multivector.analysis.events import spark
 
             sess = spark.session(cores=a.threads)
             sess.range(1).count()  # JVM start-up outside the timing

@@ -28,11 +28,11 @@ def main() -> int:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from multivector.events.coder import EventCoder, Pipeline, labelled_records
-    from multivector.events.evaluate import cross_validate, folds, score
-    from multivector.events.gazetteer import default_gazetteer
-    from multivector.events.plover import QUADS
-    from multivector.events.text import Document
+    from multivector.sources.eventcoder.coder import EventCoder, Pipeline, labelled_records
+    from multivector.sources.eventcoder.evaluate import cross_validate, folds, score
+    from multivector.sources.eventcoder.gazetteer import default_gazetteer
+    from multivector.sources.eventcoder.plover import QUADS
+    from multivector.sources.eventcoder.text import Document
 
     records = labelled_records()
     if not records:

@@ -21,7 +21,8 @@ import argparse
 import numpy as np
 import pandas as pd
 
-from multivector import panel, warehouse
+from multivector import warehouse
+from multivector.analysis import panel
 from multivector.measures import power as pw
 
 OLD_WEIGHTS = {"gdp": 1.0, "population": 1.0, "milex": 1.0, "cinc": 1.0, "igo": 1.0,

@@ -26,7 +26,8 @@ def _row(name: str, seconds: float, target: str = "-") -> None:
 
 def report_timings(iso3: str, out_dir: Path) -> None:
     """Profile, content, HTML and PDF of one state, timed step by step."""
-    from multivector import profile, warehouse
+    from multivector import warehouse
+    from multivector.analysis import profile
     from multivector.report import content, html, pdf
 
     t0 = time.perf_counter()
@@ -53,10 +54,11 @@ def report_timings(iso3: str, out_dir: Path) -> None:
 def sensitivity_timing() -> None:
     """The sensitivity run for every state, 1992-2024, default settings (issue 6's target).
 
-    The run itself is :func:`multivector.sensitivity.run`, maintained with the balance index;
+    The run itself is :func:`multivector.analysis.sensitivity.run`, maintained with the balance index;
     this only times it.
     """
-    from multivector import sensitivity, warehouse
+    from multivector import warehouse
+    from multivector.analysis import sensitivity
 
     with warehouse.connect() as con:
         t0 = time.perf_counter()
@@ -77,7 +79,8 @@ def main() -> None:
     ap.add_argument("--no-sensitivity", action="store_true",
                     help="skip the sensitivity run for all states")
     args = ap.parse_args()
-    from multivector import paths, warehouse
+    from multivector import warehouse
+    from multivector.core import paths
     from multivector.report import html, pdf
 
     if not warehouse.exists():

@@ -64,13 +64,13 @@ def built_warehouse(tmp_path_factory) -> Path:
     if MIRROR is None:
         pytest.skip("real data mirror not found: set MULTIVECTOR_MIRROR or place it at "
                     "../shared/data")
-    from multivector import warehouse
+    from multivector.analysis import ingest
 
     prebuilt = os.environ.get("MULTIVECTOR_TEST_WAREHOUSE")
     if prebuilt and Path(prebuilt).is_file():  # a developer's warehouse built from this tree
         return Path(prebuilt)
     path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
-    warehouse.build(path, mirror=MIRROR, progress=False)
+    ingest.build(path, mirror=MIRROR, progress=False)
     return path
 
 

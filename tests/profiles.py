@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from multivector import poles
-from multivector.profile import Coverage, Profile, UngaOptions
+from multivector.analysis.profile import Coverage, Profile, UngaOptions
+from multivector.core import poles
 
 
 def bare_profile(iso3: str = "KAZ", name: str = "Kazakhstan",

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from scipy.integrate import quad
 
-from multivector import panel
+from multivector.analysis import panel
 from multivector.measures import balance as bal
 from multivector.measures.channels import REST
 

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector import panel, poles, profile, sensitivity
+from multivector.analysis import panel, profile, sensitivity
+from multivector.core import poles
 from multivector.measures import balance as bal
 
 pytestmark = pytest.mark.mirror

@@ -13,7 +13,7 @@ import pyreadr
 import pytest
 import rdata
 
-from multivector.errors import ParseError
+from multivector.core.errors import ParseError
 from multivector.sources import alliances, cow, igo, owid
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector import panel
+from multivector.analysis import panel
 from multivector.measures import channels as ch
 from multivector.measures import splitvotes as sv
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from multivector import panel, poles
+from multivector.analysis import panel
+from multivector.core import poles
 from multivector.measures import balance as bal
 
 pytestmark = pytest.mark.mirror

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector import panel, poles
+from multivector.analysis import panel
+from multivector.core import poles
 from multivector.measures.trade import CIF_FOB
 
 pytestmark = pytest.mark.mirror
@@ -120,7 +121,7 @@ def test_unga_shares_are_affinities_over_poles(con):
     usa = s[(s["iso3"] == "USA") & (s["pole"] == "USA")]
     assert (usa["flag"] == "self").all() and usa["value"].isna().all()
     # the affinity of agreement is the agreement itself: compare with the alignment measure
-    from multivector import profile
+    from multivector.analysis import profile
 
     al = profile.unga_alignment(con, "KAZ", (2010, 2012), ps,
                                 profile.UngaOptions("agreement", n_boot=0))

@@ -17,9 +17,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from multivector import catalog, claims
+from multivector.analysis.claims import catalog
+from multivector.analysis.claims import check as claims
 from multivector.cli import app
-from multivector.errors import MultivectorError
+from multivector.core.errors import MultivectorError
 
 runner = CliRunner()
 FIX = Path(__file__).resolve().parent / "fixtures" / "claims"

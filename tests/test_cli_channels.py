@@ -139,7 +139,7 @@ def test_rank_stored_equals_computed(warehouse_env):
 
 
 def test_sensitivity_stored_equals_a_fresh_run(warehouse_env):
-    from multivector import sensitivity
+    from multivector.analysis import sensitivity
 
     stored = _csv(["sensitivity", "KAZ", "--years", "2011-2011"])
     with duckdb.connect(str(warehouse_env), read_only=True) as con:

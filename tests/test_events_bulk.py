@@ -10,8 +10,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from multivector.errors import ParseError
-from multivector.events import aggregate, crosswalk, readers, store
+from multivector.analysis.events import aggregate
+from multivector.core.errors import ParseError
+from multivector.sources import event_files as readers
+from multivector.sources.eventcoder import crosswalk
+from multivector.warehouse import events as store
 
 FIX = Path(__file__).parent / "fixtures" / "events"
 
@@ -199,7 +202,8 @@ def test_duckdb_and_spark_agree(events_file, tmp_path):
 
 # --------------------------------------------------------------------------- events channel
 def test_events_channel_shares(events_file):
-    from multivector import panel, poles
+    from multivector.analysis import panel
+    from multivector.core import poles
 
     store.ingest_file(FIX / "icews.tab", "icews")
     ps = poles.load_pole_set("core")

@@ -25,14 +25,14 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def coder():
-    from multivector.events.coder import EventCoder
+    from multivector.sources.eventcoder.coder import EventCoder
 
     return EventCoder(records=[], mirror=MIRROR)
 
 
 def test_classifier_on_fixed_sentences(coder):
-    from multivector.events.gsr import Record
-    from multivector.events.plover import QUADS
+    from multivector.sources.eventcoder.gsr import Record
+    from multivector.sources.eventcoder.plover import QUADS
 
     sents = {
         "Russian troops shelled the Ukrainian town of Bakhmut, killing four civilians.":
@@ -54,7 +54,7 @@ def test_classifier_on_fixed_sentences(coder):
 
 
 def test_actor_roles(coder):
-    from multivector.events.gsr import Record
+    from multivector.sources.eventcoder.gsr import Record
 
     recs = [Record("a", "Armenia rejected an invitation from Azerbaijan to hold talks in Baku."),
             Record("b", "Turkey was attacked by Syrian forces near the border, officials said."),
@@ -68,7 +68,7 @@ def test_actor_roles(coder):
 
 
 def test_kazakhstan_article_lists_visits_summits_agreements(coder):
-    from multivector.events.text import read_inputs
+    from multivector.sources.eventcoder.text import read_inputs
 
     ev = coder.code_documents(read_inputs([str(EV / "news" / "kazakhstan_2023.txt")]))
     pairs = {(r.source, r.target, r.type) for r in ev.itertuples()}
@@ -112,7 +112,7 @@ def test_cli_stdin_html_folder_and_store(coder, monkeypatch, tmp_path):
     again = runner.invoke(app, ["events", "code", *folder])
     said = " ".join(again.stderr.split())  # rich folds long lines
     assert "stored 0 events" in said and "2 document(s) already stored" in said
-    from multivector.events.store import read_events
+    from multivector.warehouse.events import read_events
 
     assert len(read_events(tmp_path / "ev.duckdb")) == n > 5
 
@@ -130,8 +130,8 @@ def test_cli_gsr_round_trip_and_evaluate(coder, monkeypatch, tmp_path):
     res = runner.invoke(app, ["events", "evaluate", str(EV / "tiny-gsr.json"),
                               "--predictions", str(out), "-f", "json"])
     figs = {r["figure"]: r["value"] for r in json.loads(res.stdout)}
-    from multivector.events.evaluate import score
-    from multivector.events.gsr import read_gsr
+    from multivector.sources.eventcoder.evaluate import score
+    from multivector.sources.eventcoder.gsr import read_gsr
 
     assert figs["type_accuracy"] == round(score(read_gsr(EV / "tiny-gsr.json"), pred)
                                           ["type_accuracy"], 4)

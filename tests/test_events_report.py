@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from multivector.events import crosswalk, store
-from multivector.profile import Profile
+from multivector.analysis.profile import Profile
 from multivector.report import content
 from multivector.report import html as html_mod
+from multivector.sources.eventcoder import crosswalk
+from multivector.warehouse import events as store
 from profiles import bare_profile
 
 FIX = Path(__file__).parent / "fixtures" / "events"

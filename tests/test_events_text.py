@@ -9,14 +9,19 @@ import pandas as pd
 import pytest
 
 from conftest import FIXTURES
-from multivector.errors import DataTableError, ParseError
-from multivector.events import EventsExtraMissingError, require_events
-from multivector.events.evaluate import folds, macro_f1, score
-from multivector.events.gazetteer import Gazetteer, default_gazetteer, read_table
-from multivector.events.gsr import read_gsr
-from multivector.events.plover import OntologyError, current_type, quad
-from multivector.events.store import read_events, store_events
-from multivector.events.text import explicit_date, make_document, read_inputs, sentence_date
+from multivector.core.errors import DataTableError, ParseError
+from multivector.sources.eventcoder import EventsExtraMissingError, require_events
+from multivector.sources.eventcoder.evaluate import folds, macro_f1, score
+from multivector.sources.eventcoder.gazetteer import Gazetteer, default_gazetteer, read_table
+from multivector.sources.eventcoder.gsr import read_gsr
+from multivector.sources.eventcoder.plover import OntologyError, current_type, quad
+from multivector.sources.eventcoder.text import (
+    explicit_date,
+    make_document,
+    read_inputs,
+    sentence_date,
+)
+from multivector.warehouse.events import read_events, store_events
 
 EV = FIXTURES / "events"
 
@@ -131,7 +136,7 @@ def test_store_is_idempotent(tmp_path):
     stored = read_events(db)
     assert len(stored) == 2 and list(stored["source"]) == ["text", "text"]
     assert set(stored["doc"]) == {"s1"} and list(stored["quad"]) == [1, 1]
-    from multivector.events.store import files
+    from multivector.warehouse.events import files
     assert files(db)[["doc", "path", "source"]].values.tolist() == [["s1", "a.txt", "text"]]
     assert pd.Timestamp(stored["date"].iloc[0]).date() == dt.date(2023, 5, 18)
 

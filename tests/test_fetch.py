@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from multivector import paths
-from multivector.errors import ChecksumError, SourceError
+from multivector.core import paths
+from multivector.core.errors import ChecksumError, SourceError
 from multivector.sources import fetch as fetch_mod
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import (

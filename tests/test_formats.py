@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from multivector import formats
-from multivector.errors import DataTableError, MultivectorError
+from multivector.core.errors import DataTableError, MultivectorError
+from multivector.sources import formats
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "formats"
-PACKAGED = Path(formats.__file__).resolve().parent / "data" / formats.PACKAGED_FILE
+PACKAGED = Path(formats.__file__).resolve().parents[1] / "data" / formats.PACKAGED_FILE
 
 
 @pytest.fixture(scope="module")

@@ -22,10 +22,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from multivector import idealpoint_store, warehouse
+from multivector import warehouse
 from multivector.cli import app
-from multivector.errors import SourceError
+from multivector.core.errors import SourceError
 from multivector.sources import unga
+from multivector.warehouse import idealpoints as idealpoint_store
 
 runner = CliRunner()
 OLD = b"the previous warehouse, byte for byte"
@@ -351,7 +352,7 @@ def test_idealpoints_with_other_settings_never_write_the_warehouse(reader_holdin
 
 @pytest.fixture
 def disk_full_while_storing_ideal_points(small_warehouse, monkeypatch) -> Path:
-    def store(con, settings, model):
+    def store(con, key, tables):
         con.execute("CREATE TABLE idealpoints AS SELECT 1 AS half_written")
         raise OSError(errno.ENOSPC, "No space left on device")
 

@@ -9,8 +9,8 @@ import pathlib
 
 import pytest
 
-from multivector import claims
-from multivector.claims import ClaimsFileError
+from multivector.analysis.claims import check as claims
+from multivector.analysis.claims.check import ClaimsFileError
 
 CLAIMS = pathlib.Path(__file__).resolve().parent / "fixtures" / "claims"
 

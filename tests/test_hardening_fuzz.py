@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from multivector import claims, poles, states, validate
-from multivector.errors import MultivectorError
+from multivector.analysis.claims import check as claims
+from multivector.core import poles, states, validate
+from multivector.core.errors import MultivectorError
 
 FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -15,9 +15,10 @@ import time
 import pandas as pd
 import pytest
 
-from multivector import poles, profile, states, validate
-from multivector.errors import OptionError, PoleFileError, UnknownCountryError
-from multivector.idealpoint_store import IdealPointSettings
+from multivector.analysis import profile
+from multivector.core import poles, states, validate
+from multivector.core.errors import OptionError, PoleFileError, UnknownCountryError
+from multivector.analysis.idealpoints import IdealPointSettings
 
 FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures"
 POLES = FIXTURES / "poles"

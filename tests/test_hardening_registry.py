@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from multivector import catalog
+from multivector.analysis.claims import catalog
 from multivector.cli import app
-from multivector.errors import ParseError, SourceError
+from multivector.core.errors import ParseError, SourceError
 from multivector.measures import trade
 from multivector.sources import fetch as fetch_mod
 from multivector.sources import wdi

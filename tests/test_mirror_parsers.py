@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector import states
+from multivector.core import states
 from multivector.sources import cow, dots, unga, wdi
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import get_source

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from multivector import warehouse
+from multivector.analysis import ingest
 from multivector.measures import similarity
 from multivector.sources import unga
 from multivector.sources.registry import get_source
@@ -420,7 +421,7 @@ def test_failed_build_leaves_previous_warehouse_and_rebuild_is_idempotent(
             raise RuntimeError("simulated failure after the dots step")
 
     with pytest.raises(RuntimeError, match="simulated failure"):
-        warehouse.build(target, mirror=mirror, progress=False, _after_step=fail_after_dots)
+        ingest.build(target, mirror=mirror, progress=False, _after_step=fail_after_dots)
     assert seen["steps"] == ["unga", "idealpoints", "wdi", "dots"]
     assert seen["aside"], "no temporary file was written beside the target"
     assert seen["target_sha"] == before
@@ -430,7 +431,7 @@ def test_failed_build_leaves_previous_warehouse_and_rebuild_is_idempotent(
 
     # a successful rebuild over it: same data tables, same content as the first build (the
     # derived results are left out of the rebuild to keep the test short; they are seeded)
-    report = warehouse.build(target, mirror=mirror, progress=False, derive=False)
+    report = ingest.build(target, mirror=mirror, progress=False, derive=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse.duckdb"]
     again, first = _content(target), _content(built_warehouse)
     for key in TABLES:

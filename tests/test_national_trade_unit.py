@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from multivector.errors import ParseError
+from multivector.core.errors import ParseError
 from multivector.sources import national_trade as nt
 
 # ---------------------------------------------------------------------------- Kazakhstan

@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from multivector.errors import ParseError
+from multivector.core.errors import ParseError
 from multivector.sources import dots, unga, wdi
 
 # --------------------------------------------------------------------------- DOTS

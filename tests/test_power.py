@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector.errors import MultivectorError
+from multivector.core.errors import MultivectorError
 from multivector.measures import power as pw
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from multivector import panel
+from multivector.analysis import panel
 from multivector.measures import power as pw
 
 pytestmark = pytest.mark.mirror

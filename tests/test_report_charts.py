@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from multivector import poles
+from multivector.analysis.profile import Coverage, Profile, UngaOptions
 from multivector.cli import app
-from multivector.cli_terms import TERMS, explain
-from multivector.profile import Coverage, Profile, UngaOptions
+from multivector.core import poles
+from multivector.core.terms import TERMS, explain
 from multivector.report import charts, content, labels
 
 runner = CliRunner()

@@ -23,9 +23,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from multivector import poles
+from multivector.analysis.profile import Profile
 from multivector.cli import app
-from multivector.profile import Profile
+from multivector.core import poles
 from multivector.report import charts, content
 from multivector.report import html as html_mod
 from multivector.report import pdf as pdf_mod
@@ -169,7 +169,7 @@ def test_front_page_rank_uses_the_sensitivity_row_of_the_same_year():
 
 
 def test_front_page_places_a_state_among_peers_it_does_not_belong_to():
-    from multivector.peers import load_peer_set
+    from multivector.core.peers import load_peer_set
 
     p = _with_balance()
     p.iso3, p.name = "TUV", "Tuvalu"
@@ -359,7 +359,8 @@ def test_pdf_report_pages_are_a4_not_blank_and_searchable(reports, iso3, name):
 
 @pytest.mark.mirror
 def test_every_chart_of_the_kazakhstan_report_is_valid_vega_lite(built_warehouse):
-    from multivector import profile, warehouse
+    from multivector import warehouse
+    from multivector.analysis import profile
 
     with warehouse.connect(built_warehouse) as con:
         p = profile.build_profile(con, "KAZ")

@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from multivector import whatif
-from multivector.errors import MultivectorError
+from multivector.analysis import whatif
+from multivector.core.errors import MultivectorError
 from multivector.measures import balance as bal
 from multivector.measures import scenario as tf
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector import poles
+from multivector.core import poles
 from multivector.measures import alignment, shares, similarity
 from multivector.measures.similarity import PAIR_COLUMNS
 

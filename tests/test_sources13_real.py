@@ -14,7 +14,8 @@ import duckdb
 import numpy as np
 import pytest
 
-from multivector import panel, states
+from multivector.analysis import panel
+from multivector.core import states
 from multivector.sources import sipri, sipri_milex, visits, wiiw
 from multivector.sources.fetch import fetch
 from multivector.sources.registry import get_source

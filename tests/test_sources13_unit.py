@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 from multivector.sources import sipri, sipri_milex, visits, wiiw
 
 NOTES = [
@@ -266,7 +266,8 @@ def test_wiiw_layout_errors(tmp_path, head, rows, match):
 def test_arms_and_investment_channels_sum_by_pole(tmp_path):
     import duckdb
 
-    from multivector import panel, poles
+    from multivector.analysis import panel
+    from multivector.core import poles
 
     arms = sipri.arms_table(sipri.read_register(_register(tmp_path)))
     inv = wiiw.read_partners(_wiiw(tmp_path))
@@ -292,7 +293,7 @@ def test_arms_and_investment_channels_sum_by_pole(tmp_path):
 def test_milex_series_prefers_2025_vintage_and_derives_after_it():
     import duckdb
 
-    from multivector import panel
+    from multivector.analysis import panel
 
     con = duckdb.connect()
     con.execute("CREATE TABLE milex (iso3 VARCHAR, entity VARCHAR, kind VARCHAR, year INT, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from multivector import poles, states
-from multivector.errors import MultivectorError, UnknownCountryError
+from multivector.core import poles, states
+from multivector.core.errors import MultivectorError, UnknownCountryError
 
 # --------------------------------------------------------------------------- names
 

@@ -93,7 +93,9 @@ def client(warehouse_env):
 
 
 def test_balance_rows_are_the_python_apis(client):
-    from multivector import poles, profile, warehouse
+    from multivector import warehouse
+    from multivector.analysis import profile
+    from multivector.core import poles
 
     r = client.get("/api/balance/KAZ?years=2010-2020&poles=core")
     assert r.status_code == 200, r.text

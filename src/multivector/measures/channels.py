@@ -88,7 +88,7 @@ def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,
         engagement with each partner. For ``mean`` channels a partner without a row has a tie
         of zero.
     membership : pandas.DataFrame
-        ``pole, iso3, year`` (:meth:`multivector.poles.PoleSet.membership`).
+        ``pole, iso3, year`` (:meth:`multivector.core.poles.PoleSet.membership`).
     aggregate : {"sum", "mean"}
         How a bloc's members combine (see the module docstring).
     totals : pandas.DataFrame, optional
@@ -291,7 +291,7 @@ def universal_orgs(members: pd.DataFrame, membership: pd.DataFrame,
     members : pandas.DataFrame
         ``<org_col>, iso3, year``: full memberships.
     membership : pandas.DataFrame
-        ``pole, iso3, year`` (:meth:`multivector.poles.PoleSet.membership`).
+        ``pole, iso3, year`` (:meth:`multivector.core.poles.PoleSet.membership`).
 
     Returns
     -------

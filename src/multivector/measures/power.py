@@ -45,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from multivector.errors import MultivectorError
+from multivector.core.errors import MultivectorError
 
 POSITION = ("gdp", "milex", "population", "cinc")
 REACH = ("trade_share", "trade_reach", "allies", "igo", "vote_breadth")

@@ -1,9 +1,9 @@
 """What-if transforms of a shares frame: pure functions, no warehouse.
 
 A scenario changes a state's engagement by pole in one channel (or all of them) and leaves
-the balance index to say what the change does (:mod:`multivector.whatif` recomputes the
+the balance index to say what the change does (:mod:`multivector.analysis.whatif` recomputes the
 balance and rank against the baseline). Input is the long frame of
-:func:`multivector.panel.all_shares`: ``iso3, year, channel, pole, share`` (with the ``Rest of
+:func:`multivector.analysis.panel.all_shares`: ``iso3, year, channel, pole, share`` (with the ``Rest of
 world`` row where a channel has one). Every transform returns a new frame whose shares still
 sum to what they summed to in each ``iso3, year, channel`` group:
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from multivector.errors import MultivectorError
+from multivector.core.errors import MultivectorError
 from multivector.measures.concentration import evenness
 
 ALL = "*"

@@ -23,7 +23,7 @@ def trade_shares(trade: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
         One reporter's rows of the ``trade`` table: ``partner, partner_label, partner_kind,
         year, flow, value_usd_m``.
     membership : pandas.DataFrame
-        ``pole, iso3, year`` (see :meth:`multivector.poles.PoleSet.membership`).
+        ``pole, iso3, year`` (see :meth:`multivector.core.poles.PoleSet.membership`).
 
     Returns
     -------

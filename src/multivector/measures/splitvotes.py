@@ -152,7 +152,7 @@ def split_vote_shares(votes: pd.DataFrame, rollcalls: pd.DataFrame, membership: 
     rollcalls : pandas.DataFrame
         ``rcid, year``: the year each roll call counts in (the year its session opened).
     membership : pandas.DataFrame
-        ``pole, iso3, year`` (:meth:`multivector.poles.PoleSet.membership`).
+        ``pole, iso3, year`` (:meth:`multivector.core.poles.PoleSet.membership`).
     focal : list of str, optional
         Focal states; every state that voted when None.
 

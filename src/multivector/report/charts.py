@@ -1,6 +1,6 @@
 """The report's charts: one function per chart, profile frames in, a Vega-Lite chart out.
 
-Every function takes a :class:`multivector.profile.Profile`, selects and labels the columns it
+Every function takes a :class:`multivector.analysis.profile.Profile`, selects and labels the columns it
 shows and returns an altair chart, or None when the profile holds no data for it (the report
 then says so in words). Nothing is computed here beyond picking rows (the latest year, the
 focal state), renaming and labelling; the same chart specification is embedded in the HTML
@@ -20,9 +20,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from multivector.analysis.profile import Profile
 from multivector.measures.shares import REST
 from multivector.measures.similarity import MEASURE_TITLES
-from multivector.profile import Profile
 from multivector.report import labels
 
 WIDTH = 680
@@ -516,7 +516,7 @@ def concentration(p: Profile) -> alt.TopLevelMixin | None:
 
 def state_name(code: object) -> str:
     """Short name of a state's ISO3 code (empty for a missing code)."""
-    from multivector import states
+    from multivector.core import states
 
     if not isinstance(code, str):
         return ""

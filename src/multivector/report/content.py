@@ -1,6 +1,6 @@
 """What the report says, in order: the front page, the sections, their text, tables and charts.
 
-:func:`build` turns a :class:`multivector.profile.Profile` into a :class:`Report`, a plain
+:func:`build` turns a :class:`multivector.analysis.profile.Profile` into a :class:`Report`, a plain
 tree of sections whose blocks are paragraphs, charts (:mod:`multivector.report.charts`),
 tables and lists. The HTML renderer (:mod:`multivector.report.html`) and the PDF renderer
 (:mod:`multivector.report.pdf`) lay out the same tree, so the two outputs carry the same words
@@ -24,8 +24,8 @@ import altair as alt
 import pandas as pd
 
 from multivector import __version__
+from multivector.analysis.profile import Profile
 from multivector.measures.similarity import MEASURE_TITLES, MEASURES
-from multivector.profile import Profile
 from multivector.report import charts
 
 CONTRAST = (*MEASURES, "idealpoint_distance")
@@ -301,8 +301,8 @@ def _peer_rank(p: Profile, year: int) -> tuple[int, int, int] | None:
 def default_settings(p: Profile) -> bool:
     """Whether the profile uses the settings the sensitivity tables rank under (core poles,
     split votes on all roll calls, the default channels and weights)."""
-    from multivector import sensitivity
-    from multivector.profile import BalanceOptions
+    from multivector.analysis import sensitivity
+    from multivector.analysis.profile import BalanceOptions
 
     o, b = p.unga_options, p.balance_options or BalanceOptions()
     return (p.pole_set.name == sensitivity.DEFAULT[0] and o.measure == sensitivity.DEFAULT[1]
@@ -1034,7 +1034,7 @@ def claims_section(p: Profile) -> Section | None:
     """The checked claims (``--claims FILE``): verdict and evidence of each.
 
     ``Profile.claims`` is ``{"source", "file", "results"}`` with the results of
-    :func:`multivector.claims.check` as dicts (``id, text, verdict, evidence``); a plain list of
+    :func:`multivector.analysis.claims.check.check` as dicts (``id, text, verdict, evidence``); a plain list of
     such results is read too.
     """
     if p.claims is None:

@@ -1,6 +1,6 @@
 """The report's events section: cooperative events by pole, shown only when events exist.
 
-Reads the events file (:mod:`multivector.events.store`), not the warehouse: a state without
+Reads the events file (:mod:`multivector.warehouse.events`), not the warehouse: a state without
 ingested events gets no section. The section names the files and layouts its events came from.
 """
 
@@ -15,7 +15,7 @@ import pandas as pd
 from multivector.measures.channels import REST
 
 if TYPE_CHECKING:
-    from multivector.profile import Profile
+    from multivector.analysis.profile import Profile
     from multivector.report.content import Section
 
 LAYOUTS = {"icews": "ICEWS", "gdelt1": "GDELT 1.0", "gdelt2": "GDELT 2.0", "polecat": "POLECAT",
@@ -24,7 +24,7 @@ LAYOUTS = {"icews": "ICEWS", "gdelt1": "GDELT 1.0", "gdelt2": "GDELT 2.0", "pole
 
 def event_shares(p: Profile) -> pd.DataFrame:
     """The events channel's shares for the profile's state and years (empty without events)."""
-    from multivector import panel
+    from multivector.analysis import panel
 
     return panel.channel_shares(None, "events", p.pole_set, p.years, [p.iso3])
 
@@ -53,8 +53,8 @@ def events_chart(p: Profile, shares: pd.DataFrame) -> alt.TopLevelMixin | None:
 
 def events_section(p: Profile) -> Section | None:
     """The section, or None when no stored event involves the state in the profile's years."""
-    from multivector.events import store
     from multivector.report import content as c
+    from multivector.warehouse import events as store
 
     src = store.sources_for(p.iso3, p.years)
     if src.empty:

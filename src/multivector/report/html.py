@@ -17,7 +17,7 @@ import altair as alt
 import jinja2
 import markupsafe
 
-from multivector import paths
+from multivector.core import paths
 from multivector.report.content import Link, Report
 
 VEGA_LITE = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]  # e.g. "6.4"

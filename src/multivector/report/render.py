@@ -1,4 +1,4 @@
-"""Render a :class:`multivector.profile.Profile` as an HTML or PDF report.
+"""Render a :class:`multivector.analysis.profile.Profile` as an HTML or PDF report.
 
 One content tree (:func:`multivector.report.content.build`) feeds both outputs: the HTML file
 embeds each chart's Vega-Lite specification and draws it in the browser; the PDF carries the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from multivector.profile import Profile
+from multivector.analysis.profile import Profile
 from multivector.report import content, html, pdf
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 
 NMC_COLUMNS = ["ccode", "year", "milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
 
@@ -135,7 +135,7 @@ def amount_column(df: pd.DataFrame, col: str, path: str | Path) -> pd.Series:
 
 
 def cow_iso3(ccode: pd.Series, year: pd.Series, path: str | Path, column: str) -> pd.Series:
-    """ISO3 codes of COW codes by year (:func:`multivector.states.cow_to_iso3`).
+    """ISO3 codes of COW codes by year (:func:`multivector.core.states.cow_to_iso3`).
 
     Mapped once per distinct (code, year). The COW state list is closed and
     ``data/cow_states.csv`` holds all of it, so a code it does not know means the file is not

@@ -13,7 +13,7 @@ A value is a number, or a string of a number followed by `` e`` (``"1,234.50 e"`
 mark of an estimate. The parser keeps the number and sets ``estimated`` to True.
 
 Partner rows mix countries with IMF aggregates (``World``, ``Euro Area``, ``Emerging and
-Developing Asia``...). The parser keeps every row; :mod:`multivector.states` tells countries
+Developing Asia``...). The parser keeps every row; :mod:`multivector.core.states` tells countries
 from aggregates. Values are as reported by the reporter (no mirror flows).
 """
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from multivector.errors import ParseError
+from multivector.core.errors import ParseError
 
 SHEETS = {"Exports, FOB": "exports", "Imports, CIF": "imports"}
 UNIT = "US Dollars, Millions"

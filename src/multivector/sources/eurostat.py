@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from multivector.errors import ParseError
+from multivector.core.errors import ParseError
 from multivector.sources.national_trade import COLUMNS, resolve
 
 HEADER = ["REPORTER", "PARTNER", "PRODUCT", "FLOW", "STAT_PROCEDURE", "PERIOD", "VALUE_IN_EUR"]

@@ -15,8 +15,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from multivector import paths
-from multivector.errors import ChecksumError, SourceError
+from multivector.core import paths
+from multivector.core.errors import ChecksumError, SourceError
 from multivector.sources.registry import FileEntry, Source, get_source, sources
 
 log = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ def _save_verified(known: dict) -> None:
 def sha256_cached(path: Path, known: dict | None = None) -> str:
     """The sha256 of ``path``, hashed again only when its size or mtime changed.
 
-    The digests are kept in ``verified.json`` under :func:`multivector.paths.home`, keyed by
+    The digests are kept in ``verified.json`` under :func:`multivector.core.paths.home`, keyed by
     the file's path, size and modification time (ns), so ``data status`` stays fast and still
     notices a file changed in place (any write moves its mtime).
     """

@@ -63,8 +63,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 from multivector.sources import cow
 
 STATE_COLUMNS = ["ccode", "year", "sum_igo_full", "sum_igo_associate", "sum_igo_observer",

@@ -48,7 +48,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from multivector.errors import ParseError
+from multivector.core.errors import ParseError
 
 COLUMNS = ["reporter", "partner", "partner_label", "partner_kind", "year", "flow",
            "value_usd_m", "provisional", "source", "file"]
@@ -176,7 +176,7 @@ def read_kaz_file(path: str | Path) -> pd.DataFrame:
 
     Every sheet named by a year (``2023``, ``12_2019``) is read; other sheets (cover, contents,
     notes) are skipped. Returns :data:`COLUMNS` plus ``release`` (the latest year the file
-    holds). Raises :class:`~multivector.errors.ParseError` naming the file, sheet, row and
+    holds). Raises :class:`~multivector.core.errors.ParseError` naming the file, sheet, row and
     value where the layout departs from the published one.
     """
     import xlrd
@@ -215,7 +215,7 @@ UZB_NAMES = ["Code", "Klassifikator", "Klassifikator_ru", "Klassifikator_en"]
 
 @cache
 def _numeric_iso3() -> dict[str, str]:
-    from multivector.states import _converter
+    from multivector.core.states import _converter
 
     data = _converter().data
     return dict(zip(data["ISOnumeric"].astype(str).str.zfill(3), data["ISO3"], strict=True))

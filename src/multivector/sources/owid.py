@@ -9,7 +9,7 @@ content)."``) or, where the description is empty, from ``owidDisplaySettings.uni
 object, or a JSON string of one), and never hard-code them.
 
 Entities are OWID's country names, plus ``World``, continents and groups (``NATO members``).
-They are resolved with :func:`multivector.states.resolve_names` under the source key ``owid``
+They are resolved with :func:`multivector.core.states.resolve_names` under the source key ``owid``
 (overrides in ``data/country_names.csv`` for Czechoslovakia, Serbia and Montenegro, West
 Germany, Austria-Hungary, the USSR, Yugoslavia, Timor, and the aggregates); every row keeps
 its ``entity`` and ``kind``, aggregates with ``iso3`` missing, so they are never mixed with
@@ -59,8 +59,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 
 MINERAL_COLUMNS = ["iso3", "entity", "kind", "year", "mineral", "value", "unit", "source"]
 MILEX_COLUMNS = ["iso3", "entity", "kind", "year", "milex_usd", "share_gdp", "per_capita",

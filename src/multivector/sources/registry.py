@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from multivector.errors import SourceError
+from multivector.core.errors import SourceError
 
 REGISTRY_COLUMNS = ("mirror_path", "url", "sha256", "bytes", "licence")
 

@@ -16,7 +16,7 @@ Names follow SIPRI's conventions: ``*`` marks a non-state actor (``"Houthi rebel
 ``**`` an international organisation (``"NATO**"``), and ``unknown supplier(s)`` /
 ``unknown recipient(s)`` / ``unknown rebel group*`` unknown parties. These are kept with
 ``kind`` ``non_state``, ``organisation`` or ``unknown`` and no ISO3 code; states resolve through
-:func:`multivector.states.resolve_names` under the source key ``sipri`` (overrides in
+:func:`multivector.core.states.resolve_names` under the source key ``sipri`` (overrides in
 ``data/country_names.csv``: Soviet Union to RUS as its continuing state, Yugoslavia, the two
 Yemens, East Germany, Czechoslovakia, South Vietnam, Katanga, Biafra, Northern Cyprus...). A
 label that resolves to nothing is ``unmapped``, kept and reported, never dropped.
@@ -42,8 +42,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 
 NOTE_LINES = 11
 HEADER = ["Recipient", "Supplier", "Year of order", "", "Number ordered", "",
@@ -215,7 +215,7 @@ def classify(labels: pd.Series) -> pd.DataFrame:
     """ISO3 code and kind of SIPRI's supplier and recipient names.
 
     ``*`` non-state actor, ``**`` organisation, ``unknown ...`` unknown: no ISO3 code. Other
-    names through :func:`multivector.states.resolve_names` (source ``sipri``).
+    names through :func:`multivector.core.states.resolve_names` (source ``sipri``).
 
     Returns
     -------

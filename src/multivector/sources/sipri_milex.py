@@ -14,7 +14,7 @@ Region and subregion headings are rows with one cell. SIPRI's codes: ``...`` dat
 ``xxx`` the country did not exist or was not independent: both are missing values, never 0.
 SIPRI's colours (blue for its estimates, red for highly uncertain figures) are not read.
 
-Names resolve with :func:`multivector.states.resolve_names` under the source key ``sipri``
+Names resolve with :func:`multivector.core.states.resolve_names` under the source key ``sipri``
 (``USSR`` to RUS as its continuing state, ``Yemen, North`` to YEM, ``Czechoslovakia`` to CSK,
 ``German Democratic Republic`` to DDR, ``Yugoslavia`` to YUG to 1991 and SRB after);
 ``European Union`` is an aggregate. Where SIPRI gives both the USSR (1987-1990) and Russia within
@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 
 MISSING = ("...", "xxx", ". .", "..")
 CONSTANT = re.compile(r"^Constant \((\d{4})\) US\$$")

@@ -47,8 +47,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 
 ISSUES = ("me", "nu", "di", "hr", "co", "ec")
 VOTE_CODES = (1, 2, 3, 8, 9)

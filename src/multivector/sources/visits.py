@@ -13,7 +13,7 @@ One XML file per traveller (``president-travels/<who>.xml``, ``secretary-travels
 
 One ``<trip>`` is one country visited on one journey. Countries are keyed by the ``id`` slug
 (``korea-south``, ``russia``); the text varies over time (``U.S.S.R.`` and ``Russia`` are both
-``russia``). Slugs resolve through :func:`multivector.states.resolve_names` under the source key
+``russia``). Slugs resolve through :func:`multivector.core.states.resolve_names` under the source key
 ``hsg`` (overrides in ``data/country_names.csv`` for historical states and places
 country_converter cannot know), falling back to the country text; what neither resolves is
 ``unmapped``, kept and reported.
@@ -36,8 +36,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 
 ROLES = ("president", "secretary")
 FIELDS = ("id", "name", "start-date", "end-date", "country", "locale", "remarks")

@@ -3,7 +3,7 @@
 Each ``indicators/<code>/data.csv`` is long: ``Country Name, Country Code, Year, Value``; the
 ``datapackage.json`` beside it gives the indicator's title and description. Country codes are
 World Bank codes: ISO3 for economies, plus aggregates (``WLD``, ``EUU``, ``ECS``...) that
-:func:`multivector.states.resolve_names` flags as aggregates.
+:func:`multivector.core.states.resolve_names` flags as aggregates.
 
 An indicator is named by its registry code (the ``<code>`` folder of the file's *mirror path*,
 lower case), never by the folder a local copy sits in, and the ``datapackage.json`` beside it
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from multivector.errors import ParseError
+from multivector.core.errors import ParseError
 from multivector.sources.registry import FileEntry
 
 HEADER = ["Country Name", "Country Code", "Year", "Value"]

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from multivector import states
-from multivector.errors import ParseError
+from multivector.core import states
+from multivector.core.errors import ParseError
 
 PARTNER_HEADER = ["Tree Level 1", "Country-Code", "Country", "Direction", "Partner-Code",
                   "Partner", "Unit", "Footnotes", "Sources"]

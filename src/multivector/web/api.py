@@ -13,7 +13,7 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from multivector.errors import MultivectorError
+from multivector.core.errors import MultivectorError
 from multivector.web import frames
 from multivector.web import params as prm
 
@@ -47,7 +47,7 @@ def frame_response(frame: pd.DataFrame, fmt: str, name: str) -> Response:
 
 @router.get("/states", summary="States with ISO3 code and name")
 def api_states(format: Fmt = "json") -> Response:
-    from multivector import states
+    from multivector.core import states
 
     t = states.iso3_table()
     return frame_response(t.reset_index(drop=True), format, "states")
@@ -55,7 +55,7 @@ def api_states(format: Fmt = "json") -> Response:
 
 @router.get("/poles", summary="Packaged pole sets and their poles")
 def api_poles() -> JSONResponse:
-    from multivector import poles as poles_mod
+    from multivector.core import poles as poles_mod
 
     out = []
     for name in poles_mod.packaged_pole_sets():
@@ -143,9 +143,10 @@ async def read_upload(request: Request, field: str = "file") -> str:
 
 
 def check_claims(request: Request, text: str) -> list[dict]:
-    """Check a claims file's text (:func:`multivector.claims.load_claims`, which refuses
+    """Check a claims file's text (:func:`multivector.analysis.claims.check.load_claims`, which refuses
     aliases, deep nesting and oversize files) against the warehouse."""
-    from multivector import catalog, claims
+    from multivector.analysis.claims import catalog
+    from multivector.analysis.claims import check as claims
 
     fd, tmp = tempfile.mkstemp(suffix=".yaml", prefix="claims-")
     try:
@@ -178,7 +179,7 @@ async def api_claims(request: Request) -> JSONResponse:
 
 
 def run_scenario(request: Request, sc) -> dict:
-    from multivector import whatif
+    from multivector.analysis import whatif
 
     with cursor(request) as con:
         res = whatif.run(con, sc)
@@ -194,7 +195,7 @@ def run_scenario(request: Request, sc) -> dict:
 async def api_scenarios(request: Request) -> JSONResponse:
     from starlette.concurrency import run_in_threadpool
 
-    from multivector import whatif
+    from multivector.analysis import whatif
 
     text = await read_upload(request)
     sc = whatif.parse(text, "scenario")

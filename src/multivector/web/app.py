@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from multivector.errors import MultivectorError
+from multivector.core.errors import MultivectorError
 from multivector.web.cache import ResponseCache
 
 MAX_BODY = 256_000  # bytes: the largest request body (claims and scenario files)
@@ -40,7 +40,8 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
-    from multivector import paths, warehouse
+    from multivector import warehouse
+    from multivector.core import paths
 
     target = paths.warehouse_path()
     app.state.con = warehouse.open_checked(target) if target.is_file() else None

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from multivector.errors import MultivectorError
+from multivector.core.errors import MultivectorError
 
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
@@ -41,8 +41,8 @@ def cached(key: tuple, make: Callable[[], object]) -> object:
 
 def profile(con, iso3: str, years: tuple[int, int], poles: str, peers: str | None,
             channels: tuple[str, ...] | None):
-    """:func:`multivector.profile.build_profile` (what ``multivector report`` shows)."""
-    from multivector import profile as prof
+    """:func:`multivector.analysis.profile.build_profile` (what ``multivector report`` shows)."""
+    from multivector.analysis import profile as prof
 
     bo = prof.BalanceOptions(channel_set=channels)
     return cached(("profile", iso3, years, poles, peers or "middle", channels),
@@ -53,8 +53,8 @@ def profile(con, iso3: str, years: tuple[int, int], poles: str, peers: str | Non
 def balance(con, iso3: str, years: tuple[int, int], poles: str,
             channels: tuple[str, ...] | None, weights) -> pd.DataFrame:
     """The ``balance`` command's rows, composite included (:func:`profile.focal_balance`)."""
-    from multivector import poles as poles_mod
-    from multivector import profile as prof
+    from multivector.analysis import profile as prof
+    from multivector.core import poles as poles_mod
 
     def make():
         ps = poles_mod.load_pole_set(poles)
@@ -68,9 +68,9 @@ def balance(con, iso3: str, years: tuple[int, int], poles: str,
 
 def shares(con, iso3: str, channel: str, years: tuple[int, int], poles: str) -> pd.DataFrame:
     """A state's shares by pole in one channel (as ``multivector shares``)."""
-    from multivector import panel
-    from multivector import poles as poles_mod
-    from multivector import profile as prof
+    from multivector.analysis import panel
+    from multivector.analysis import profile as prof
+    from multivector.core import poles as poles_mod
     from multivector.measures.balance import with_pole_share
 
     def make():
@@ -91,16 +91,17 @@ def shares(con, iso3: str, channel: str, years: tuple[int, int], poles: str) -> 
 def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
     """The ranking of a year (stored at build time, else computed as ``multivector rank``),
     with each state's range under the sensitivity run where it is stored."""
-    from multivector import derived, panel
-    from multivector import peers as peers_mod
-    from multivector import poles as poles_mod
+    from multivector.analysis import derive as derived
+    from multivector.analysis import options, panel
+    from multivector.core import peers as peers_mod
+    from multivector.core import poles as poles_mod
 
     def make():
         ps = poles_mod.load_pole_set(poles)
-        frame = derived.load(con, "derived_ranking", "ranking",
+        frame = options.stored(con, "derived_ranking", "ranking",
                              "WHERE pole_set = ? AND year = ?", [ps.name, year])
         if frame is None or frame.empty:
-            from multivector.whatif import CHANNELS
+            from multivector.analysis.whatif import CHANNELS
             sh = panel.all_shares(con, ps, (year, year), None, CHANNELS,
                                   panel.UngaChannel(measure="split"))
             frame = derived.ranking_table(sh)
@@ -108,12 +109,12 @@ def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
             frame = frame.drop(columns="pole_set")
         if frame.empty or frame["rank"].isna().all():
             raise MultivectorError(f"no state has a composite in {year}")
-        summ = derived.load(con, "derived_sensitivity", "sensitivity", "WHERE year = ?", [year])
+        summ = options.stored(con, "derived_sensitivity", "sensitivity", "WHERE year = ?", [year])
         if summ is None or summ.empty:  # not stored with the current settings: as the CLI
-            from multivector import sensitivity as sens
+            from multivector.analysis import sensitivity as sens
 
             summ = sens.run(con, (year, year),
-                            draws=derived.SETTINGS["sensitivity"]["draws"]).summary
+                            draws=options.SETTINGS["sensitivity"]["draws"]).summary
         if summ is not None and len(summ):
             keep = ["iso3", "year"] + [c for c in summ.columns if c not in frame.columns]
             frame = frame.merge(summ[keep], on=["iso3", "year"], how="left")
@@ -133,10 +134,10 @@ def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
 
 def power(con, year: int | None) -> pd.DataFrame:
     """The middle-power index (stored at build time)."""
-    from multivector import derived
+    from multivector.analysis import options
 
     where, params = ("WHERE year = ?", [year]) if year else ("", [])
-    frame = cached(("power", year), lambda: derived.load(con, "derived_power", "power",
+    frame = cached(("power", year), lambda: options.stored(con, "derived_power", "power",
                                                           where, params))
     if frame is None:
         raise MultivectorError("the middle-power index is not stored in this warehouse "
@@ -146,9 +147,9 @@ def power(con, year: int | None) -> pd.DataFrame:
 
 def sensitivity(con, iso3: str, years: tuple[int, int]) -> pd.DataFrame:
     """A state's composite and rank ranges under the sensitivity run (stored at build time)."""
-    from multivector import derived
+    from multivector.analysis import options
 
-    frame = cached(("sens", iso3, years), lambda: derived.load(
+    frame = cached(("sens", iso3, years), lambda: options.stored(
         con, "derived_sensitivity", "sensitivity", "WHERE iso3 = ? AND year BETWEEN ? AND ? "
         "ORDER BY year", [iso3, *years]))
     if frame is None:
@@ -159,7 +160,7 @@ def sensitivity(con, iso3: str, years: tuple[int, int]) -> pd.DataFrame:
 
 def sources(con) -> pd.DataFrame:
     """Every measure and indicator: title, source and the years the warehouse covers."""
-    from multivector import catalog
+    from multivector.analysis.claims import catalog
 
     return cached(("sources",), lambda: catalog.listing(catalog.MeasureData(con)))
 

@@ -1,7 +1,7 @@
 """Server-rendered pages: a state's profile (the report's sections), compare, ranking, what-if,
 claims and sources. Every control is a query parameter, so a URL carries the page's state;
 tables link their CSV and Parquet, charts export SVG and PNG (vega-embed's menu). Nothing is
-computed here: the frames come from :mod:`multivector.web.frames` and :mod:`multivector.whatif`.
+computed here: the frames come from :mod:`multivector.web.frames` and :mod:`multivector.analysis.whatif`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from multivector.errors import MultivectorError
+from multivector.core.errors import MultivectorError
 from multivector.web import api, frames
 from multivector.web import params as prm
 
@@ -32,8 +32,8 @@ STEPS = 3
 
 
 def page(name: str, **ctx) -> HTMLResponse:
-    from multivector import peers as peers_mod
-    from multivector import poles as poles_mod
+    from multivector.core import peers as peers_mod
+    from multivector.core import poles as poles_mod
 
     ctx.setdefault("pole_sets", poles_mod.packaged_pole_sets())
     ctx.setdefault("peer_sets", peers_mod.packaged_peer_sets())
@@ -211,8 +211,8 @@ def _steps(op: list[str], pole: list[str], channel: list[str], value: list[str])
 
 
 def _scenario(state, years, year, poles, weights, op, pole, channel, value):
-    from multivector import whatif
-    from multivector.cli_whatif import parse_step
+    from multivector.analysis import whatif
+    from multivector.cli.whatif import parse_step
 
     span = prm.years(years)
     raw = {"state": prm.state(state), "years": list(span), "year": prm.year(year),
@@ -227,8 +227,8 @@ def whatif_page(request: Request, state: str = "KAZ", years: str = "2000-2020",
                 op: list[str] = Query([]), pole: list[str] = Query([]),
                 channel: list[str] = Query([]), value: list[str] = Query([]),
                 fuel: str = "", reactor: str = "", financing: str = "") -> HTMLResponse:
-    from multivector import poles as poles_mod
-    from multivector import whatif
+    from multivector.analysis import whatif
+    from multivector.core import poles as poles_mod
     from multivector.measures import scenario as tf
 
     sc = _scenario(state, years, year, poles, weights, op, pole, channel, value)
@@ -265,7 +265,7 @@ def whatif_file(state: str = "KAZ", years: str = "2000-2020", year: int = 2020,
                 channel: list[str] = Query([]), value: list[str] = Query([]),
                 fmt: str = "yaml") -> Response:
     """The scenario as a file that ``multivector whatif --scenario`` reproduces."""
-    from multivector import whatif
+    from multivector.analysis import whatif
 
     if fmt not in ("yaml", "json"):
         raise MultivectorError("scenario file: yaml or json")

@@ -1,14 +1,14 @@
 """Request parameters, each checked against what the project knows (ISO3 codes and names,
 years inside the data, packaged pole and peer sets, the balance channels) and refused with a
-clear message (:class:`multivector.errors.MultivectorError`, answered 400). Nothing from a
+clear message (:class:`multivector.core.errors.MultivectorError`, answered 400). Nothing from a
 request reaches SQL as text: the project's queries take parameters."""
 
 from __future__ import annotations
 
 import re
 
-from multivector import validate
-from multivector.errors import MultivectorError
+from multivector.core import validate
+from multivector.core.errors import MultivectorError
 
 CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
 SHARE_CHANNELS = (*CHANNELS, "arms", "investment")
@@ -17,8 +17,8 @@ NAME = re.compile(r"[\w .,'()\-]{1,60}")
 
 
 def state(text: str) -> str:
-    """An ISO3 code or a known name (:func:`multivector.states.validate_iso3`)."""
-    from multivector import states
+    """An ISO3 code or a known name (:func:`multivector.core.states.validate_iso3`)."""
+    from multivector.core import states
 
     if not NAME.fullmatch(text or ""):
         raise MultivectorError(f"state: {text[:60]!r} is not an ISO3 code or a country name")
@@ -35,8 +35,8 @@ def states_list(text: str) -> list[str]:
 
 
 def years(text: str | None, default: tuple[int, int] = (1992, 2024)) -> tuple[int, int]:
-    """``1992-2024`` or ``2000`` (:func:`multivector.cli.parse_years`)."""
-    from multivector.cli import parse_years
+    """``1992-2024`` or ``2000`` (:func:`multivector.cli.main.parse_years`)."""
+    from multivector.cli.main import parse_years
 
     if not text:
         return default
@@ -51,7 +51,7 @@ def year(value: int) -> int:
 
 def poles(text: str | None) -> str:
     """A packaged pole set's name (never a path from a request)."""
-    from multivector import poles as poles_mod
+    from multivector.core import poles as poles_mod
 
     name = text or "core"
     known = poles_mod.packaged_pole_sets()
@@ -63,7 +63,7 @@ def poles(text: str | None) -> str:
 
 def peers(text: str | None) -> str | None:
     """A packaged peer set or up to 40 ISO3 codes (never a file from a request)."""
-    from multivector import peers as peers_mod
+    from multivector.core import peers as peers_mod
 
     if not text:
         return None
@@ -74,14 +74,14 @@ def peers(text: str | None) -> str | None:
         raise MultivectorError(f"peers: unknown peer set {text[:40]!r}; known: "
                                f"{', '.join(peers_mod.packaged_peer_sets())}, or ISO3 codes "
                                "separated by commas")
-    from multivector import states
+    from multivector.core import states
 
     return ",".join(states.validate_iso3(c) for c in codes)
 
 
 def channels(text: str | None) -> tuple[str, ...] | None:
-    """The composite's channel set (:func:`multivector.cli._channel_set`)."""
-    from multivector.cli import _channel_set
+    """The composite's channel set (:func:`multivector.cli.main._channel_set`)."""
+    from multivector.cli.main import _channel_set
 
     return _channel_set(text[:200] if text else None)
 
@@ -94,6 +94,6 @@ def channel(text: str | None, known: tuple[str, ...] = SHARE_CHANNELS) -> str:
 
 
 def weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
-    from multivector.cli import _channel_weights
+    from multivector.cli.main import _channel_weights
 
     return _channel_weights(text[:300] if text else None)

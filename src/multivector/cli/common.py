@@ -1,0 +1,82 @@
+"""What every ``multivector`` command shares: the consoles, the error wrapper and the atomic
+writer of ``--out`` files."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from multivector.core.errors import MultivectorError, OptionError
+
+# a pipe or a file gets wide tables (rich would fold them to 80 columns)
+console = Console(width=None if sys.stdout.isatty() else 200)
+# errors are never hard-wrapped when standard error is not a terminal (a log keeps each
+# message on one line, paths unsplit)
+err = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
+
+
+def friendly(fn):
+    """Print multivector's own errors as one line on standard error, exit 1.
+
+    A command's ``out`` path (``--out``) is checked before the command computes anything, so a
+    path that cannot be written fails at once rather than after the work.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from multivector.core import validate
+
+        try:
+            if isinstance(kwargs.get("out"), Path):
+                validate.output_path(kwargs["out"])
+            return fn(*args, **kwargs)
+        except MultivectorError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    """Write a file all at once or not at all: ``write(tmp)`` fills a temporary file in the
+    same folder, which then replaces ``path`` (``os.replace``, atomic on one file system).
+
+    A failure (a full disk, a lost permission) leaves any old ``path`` as it was and removes
+    the temporary file.
+
+    Raises
+    ------
+    OptionError
+        ``cannot write <path>: <reason>``.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OptionError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                dir=path.parent if str(path.parent) else ".")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        if path.exists():  # keep the old file's permissions (mkstemp makes it 0600)
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OptionError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,103 @@
+"""``multivector whatif``: a state's balance and rank under a scenario, against the baseline.
+
+Registered in :mod:`multivector.cli.main` with ``app.command("whatif")(whatif)``; computes nothing
+itself (:mod:`multivector.analysis.whatif`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from multivector.analysis import ingest
+from multivector.cli.common import atomic_write, err, friendly
+from multivector.core.errors import MultivectorError
+
+STEP_HELP = ("A step, repeatable: 'drop:POLE[@CHANNEL]', 'scale:POLE@CHANNEL=FACTOR' or "
+             "'add:POLE@CHANNEL=SHARE' (CHANNEL * or left out: every channel), e.g. "
+             "--step 'scale:EU@exports=0.8' --step 'drop:RUS@imports'.")
+
+
+def parse_step(text: str) -> dict:
+    """``op:POLE@CHANNEL=NUMBER`` to a scenario step (checked later by whatif.check)."""
+    op, sep, rest = text.partition(":")
+    if not sep:
+        raise MultivectorError(f"--step must look like scale:EU@exports=0.8, got {text!r}")
+    target, _, number = rest.partition("=")
+    pole, _, channel = target.partition("@")
+    step: dict = {"op": op.strip(), "pole": pole.strip(), "channel": channel.strip() or "*"}
+    if op.strip() in ("scale", "add"):
+        try:
+            step["factor" if op.strip() == "scale" else "share"] = float(number)
+        except ValueError:
+            raise MultivectorError(f"--step {text!r}: a number must follow '='") from None
+    return step
+
+
+@friendly
+def whatif(
+    country: Annotated[str | None, typer.Argument(help="ISO3 code or name.")] = None,
+    step: Annotated[list[str] | None, typer.Option("--step", help=STEP_HELP)] = None,
+    years: Annotated[str, typer.Option(help="Year range of the balance.")] = "1992-2024",
+    year: Annotated[int, typer.Option(help="Year of the ranking.")] = 2020,
+    poles: Annotated[str, typer.Option(help="Pole set: core or wide.")] = "core",
+    weights: Annotated[str | None, typer.Option(help="Channel weights, e.g. "
+                                                     "'unga=1,exports=2'.")] = None,
+    channels: Annotated[str | None, typer.Option(help="The composite's channel set.")] = None,
+    scenario: Annotated[Path | None, typer.Option(help="Read the scenario from this YAML or "
+                                                       "JSON file instead.")] = None,
+    save: Annotated[Path | None, typer.Option(help="Write the scenario to this file (.yaml "
+                                                   "or .json) to reproduce it.")] = None,
+    consortium: Annotated[str | None, typer.Option(
+        help="Supplier-diversification case instead: 'fuel=RUS,reactor=USA,financing=CHN' "
+             "(evenness over the pole set as each part is chosen).")] = None,
+) -> None:
+    """A state's balance and rank recomputed under a scenario (a pole dropped or scaled in a
+    channel, a hypothetical partner's share added, other channel weights), beside the
+    baseline; the scenario can be saved to a file that reproduces it."""
+    from multivector import warehouse
+    from multivector.analysis import whatif as wi
+    from multivector.cli import main as cli
+    from multivector.core import poles as poles_mod
+    from multivector.measures import scenario as tf
+
+    if consortium:
+        ps = poles_mod.load_pole_set(poles)
+        choices = []
+        for part in consortium.split(","):
+            name, _, pole = part.partition("=")
+            choices.append((name.strip(), pole.strip()))
+        cli.emit(tf.consortium(choices, [p.id for p in ps.poles]), cli.Format.table, None,
+                 title=f"consortium evenness over the {ps.name} poles")
+        return
+    if scenario is not None:
+        try:
+            size = scenario.stat().st_size
+            if size > 64_000:
+                raise MultivectorError(f"{scenario}: too large ({size:,} bytes)")
+            sc = wi.parse(scenario.read_text("utf-8"), str(scenario))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MultivectorError(f"{scenario}: cannot be read: {exc}") from None
+    else:
+        if not country:
+            raise MultivectorError("give a COUNTRY or --scenario FILE")
+        y0, y1 = cli.parse_years(years)
+        raw = {"state": country, "years": [y0, y1], "year": year, "poles": poles,
+               "weights": cli._named_weights(weights, wi.CHANNELS, "channel"),
+               "channels": list(cli._channel_set(channels) or []) or None,
+               "steps": [parse_step(s) for s in step or []]}
+        sc = wi.check(raw)
+    ingest.ensure()
+    with warehouse.connect() as con:
+        res = wi.run(con, sc)
+    b = res["balance"]
+    comp = b[b["channel"] == "composite"]
+    cli.emit(comp if len(comp) else b, cli.Format.table, None,
+             title=f"{sc.state}: composite evenness, baseline and scenario")
+    cli.emit(res["rank"], cli.Format.table, None, title=f"{sc.state}: rank in {sc.year}")
+    if save is not None:
+        text = wi.dump(sc, "json" if save.suffix.lower() == ".json" else "yaml")
+        atomic_write(save, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        err.print(f"wrote the scenario to {save} (multivector whatif --scenario {save})")
