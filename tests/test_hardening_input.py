@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from multivector.analysis import profile
+from multivector.analysis.idealpoints import IdealPointSettings
 from multivector.core import poles, states, validate
 from multivector.core.errors import OptionError, PoleFileError, UnknownCountryError
-from multivector.analysis.idealpoints import IdealPointSettings
 
 FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures"
 POLES = FIXTURES / "poles"

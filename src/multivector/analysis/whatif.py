@@ -222,3 +222,19 @@ def _rank_row(which: str, table: pd.DataFrame, iso3: str) -> dict:
             "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
             "n_states": None if pd.isna(r["n_states"]) else int(r["n_states"]),
             "reason": "" if pd.isna(r["reason"]) else str(r["reason"])}
+
+
+def parse_step(text: str) -> dict:
+    """``op:POLE@CHANNEL=NUMBER`` to a scenario step (checked later by whatif.check)."""
+    op, sep, rest = text.partition(":")
+    if not sep:
+        raise MultivectorError(f"--step must look like scale:EU@exports=0.8, got {text!r}")
+    target, _, number = rest.partition("=")
+    pole, _, channel = target.partition("@")
+    step: dict = {"op": op.strip(), "pole": pole.strip(), "channel": channel.strip() or "*"}
+    if op.strip() in ("scale", "add"):
+        try:
+            step["factor" if op.strip() == "scale" else "share"] = float(number)
+        except ValueError:
+            raise MultivectorError(f"--step {text!r}: a number must follow '='") from None
+    return step

@@ -132,7 +132,7 @@ def measures_cmd(
     (with a built warehouse) and how rank is defined."""
     from multivector import warehouse
     from multivector.analysis.claims import catalog
-    from multivector.cli.main import Format, emit
+    from multivector.cli.common import Format, emit
 
     if warehouse.exists():
         with warehouse.connect() as con:

@@ -8,10 +8,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from multivector.core.errors import MultivectorError, OptionError
 
@@ -80,3 +83,53 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _cell(v: object) -> str:
+    """A table cell: large numbers with thousands separators, others to 4 significant digits."""
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        if abs(v) >= 10_000:
+            return f"{v:,.0f}"
+        return f"{v:.4g}"
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:
+        return f"{v:,d}"
+    return str(v)
+
+
+Format = StrEnum("Format", {v: v for v in ("table", "csv", "json", "parquet")})
+
+
+def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "",
+         caption: str = "") -> None:
+    """Write a frame in the chosen format to ``out`` or standard output (a table: with its
+    ``title`` above and its ``caption``, what the columns mean, below)."""
+    if fmt is Format.parquet:
+        if out is None:
+            raise MultivectorError("--format parquet needs --out FILE")
+        atomic_write(out, lambda tmp: frame.to_parquet(tmp, index=False))
+        err.print(f"wrote {len(frame)} rows to {out}")
+        return
+    if fmt is Format.csv:
+        text = frame.to_csv(index=False)
+    elif fmt is Format.json:
+        text = frame.to_json(orient="records", indent=1, date_format="iso")
+    else:
+        if out is not None:
+            text = frame.to_string(index=False)
+        else:
+            table = Table(title=title or None, caption=caption or None,
+                          caption_justify="left", show_lines=False)
+            for col in frame.columns:
+                table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(
+                    frame[col]) else "left")
+            for row in frame.itertuples(index=False):
+                table.add_row(*[_cell(v) for v in row])
+            console.print(table)
+            return
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        err.print(f"wrote {len(frame)} rows to {out}")

@@ -25,9 +25,9 @@ FmtOpt = Annotated[OutFormat, typer.Option("--format", "-f", help="Output format
 
 
 def _emit(frame: pd.DataFrame, fmt: OutFormat, out: Path | None, title: str) -> None:
-    from multivector.cli import main as cli
+    from multivector.cli.common import Format, emit
 
-    cli.emit(frame, cli.Format(fmt.value), out, title=title)
+    emit(frame, Format(fmt.value), out, title=title)
 
 
 @friendly

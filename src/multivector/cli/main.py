@@ -7,7 +7,6 @@ Errors multivector raises on purpose are printed as one clear line and exit with
 from __future__ import annotations
 
 import re
-import sys
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -15,14 +14,13 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.table import Table
 
 from multivector.analysis import idealpoints as ideal
 from multivector.analysis import ingest as pipeline
 from multivector.analysis.claims import catalog
 from multivector.cli import events_bulk as cli_events_bulk
 from multivector.cli.claims import claims_app
-from multivector.cli.common import atomic_write, console, err, friendly
+from multivector.cli.common import Format, console, emit, err, friendly
 from multivector.cli.events import events_app
 from multivector.cli.serve import serve
 from multivector.cli.whatif import whatif
@@ -30,6 +28,7 @@ from multivector.core import terms as cli_terms
 from multivector.core import validate
 from multivector.core.errors import MultivectorError
 from multivector.core.terms import explain
+from multivector.core.vocabulary import BALANCE_CHANNELS
 
 app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "
                        "world politics, from pinned open data.", no_args_is_help=True,
@@ -43,71 +42,8 @@ app.add_typer(claims_app, name="claims")
 cli_events_bulk.register(events_app)
 app.add_typer(events_app, name="events")
 
-def _cell(v: object) -> str:
-    """A table cell: large numbers with thousands separators, others to 4 significant digits."""
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return ""
-    if isinstance(v, float):
-        if abs(v) >= 10_000:
-            return f"{v:,.0f}"
-        return f"{v:.4g}"
-    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10_000:
-        return f"{v:,d}"
-    return str(v)
-
-
-Format = StrEnum("Format", {v: v for v in ("table", "csv", "json", "parquet")})
-
 
 _friendly = friendly  # the name every command below is decorated with
-
-
-def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "",
-         caption: str = "") -> None:
-    """Write a frame in the chosen format to ``out`` or standard output (a table: with its
-    ``title`` above and its ``caption``, what the columns mean, below)."""
-    if fmt is Format.parquet:
-        if out is None:
-            raise MultivectorError("--format parquet needs --out FILE")
-        atomic_write(out, lambda tmp: frame.to_parquet(tmp, index=False))
-        err.print(f"wrote {len(frame)} rows to {out}")
-        return
-    if fmt is Format.csv:
-        text = frame.to_csv(index=False)
-    elif fmt is Format.json:
-        text = frame.to_json(orient="records", indent=1, date_format="iso")
-    else:
-        if out is not None:
-            text = frame.to_string(index=False)
-        else:
-            table = Table(title=title or None, caption=caption or None,
-                          caption_justify="left", show_lines=False)
-            for col in frame.columns:
-                table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(
-                    frame[col]) else "left")
-            for row in frame.itertuples(index=False):
-                table.add_row(*[_cell(v) for v in row])
-            console.print(table)
-            return
-    if out is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        err.print(f"wrote {len(frame)} rows to {out}")
-
-
-def parse_years(text: str) -> tuple[int, int]:
-    """``1992-2024`` or ``2000`` to an inclusive (first, last) pair."""
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-:]\s*(\d{4}))?\s*", text)
-    if not m:
-        raise MultivectorError(f"--years must look like 1992-2024 or 2000, got {text!r}")
-    y0, y1 = int(m.group(1)), int(m.group(2) or m.group(1))
-    if y1 < y0:
-        raise MultivectorError(f"--years: {y1} is before {y0}")
-    if y0 < validate.YEARS[0] or y1 > validate.YEARS[1]:
-        raise MultivectorError(f"--years must lie within {validate.YEARS[0]}-"
-                               f"{validate.YEARS[1]}, got {text!r}")
-    return y0, y1
 
 
 def _focal_note(ps, iso3: str, span: tuple[int, int]) -> None:
@@ -123,7 +59,7 @@ def _state_years(country: str, years: str) -> tuple[str, tuple[int, int]]:
     from multivector.core import states
 
     iso3 = states.validate_iso3(country)
-    span = parse_years(years)
+    span = validate.parse_years(years)
     pipeline.ensure()
     return iso3, span
 
@@ -265,7 +201,7 @@ def report(
     from multivector.report.render import write_report
 
     iso3 = states.validate_iso3(country)
-    span = parse_years(years)
+    span = validate.parse_years(years)
     if claims is not None and not claims.is_file():
         raise MultivectorError(f"--claims: no such file {str(claims)!r}")
     target = out or Path(f"{iso3}.html")
@@ -347,7 +283,7 @@ def alignment(
     opts = profile.UngaOptions(measure.value, bloc.value, by.value,
                                issue.value if issue else None, important_only, amendments,
                                paragraphs, boot, level, seed)
-    span, ps = parse_years(years), poles_mod.load_pole_set(poles)
+    span, ps = validate.parse_years(years), poles_mod.load_pole_set(poles)
     _focal_note(ps, iso3, span)
     with warehouse.connect() as con:
         frame = profile.unga_alignment(con, iso3, span, ps, opts)
@@ -406,7 +342,7 @@ def idealpoints(
     except ImportError as exc:  # device=jax without jax installed
         raise MultivectorError(str(exc)) from None
     iso3s = [states.validate_iso3(c) for c in country] if country else None
-    y0, y1 = parse_years(years)
+    y0, y1 = validate.parse_years(years)
     frame = idealpoint_store.read(paths.warehouse_path(), key, iso3s)  # cached beside it
     frame = frame[(frame["year"] >= y0) & (frame["year"] <= y1)]
     emit(frame[["iso3", "session", "year", "theta", "lo", "hi"]].reset_index(drop=True), fmt,
@@ -557,7 +493,7 @@ def shares(
     from multivector.measures.balance import with_pole_share
 
     iso3 = states.validate_iso3(country)
-    span = parse_years(years)
+    span = validate.parse_years(years)
     if alliances not in ("atop", "cow"):
         raise MultivectorError(f"--alliances must be atop or cow, got {alliances!r}")
     if igos not in ("cow", "manyios"):
@@ -688,7 +624,7 @@ def power(
     w = _parse_weights(weights)
     cset_given = _parse_set(component_set)
     iso3 = states.validate_iso3(country) if country else None
-    span = parse_years(years) if iso3 else (year, year)
+    span = validate.parse_years(years) if iso3 else (year, year)
     what = f"{iso3}, {span[0]}-{span[1]}" if iso3 else str(year)
     defaults = (w is None and cset_given is None and draws == options.SETTINGS["power"]["draws"]
                 and pillar == options.SETTINGS["power"]["pillar"])
@@ -761,33 +697,12 @@ def _parse_set(text: str | None) -> tuple[str, ...] | None:
     return tuple(c for c in DEFAULT_WEIGHTS if c in names)
 
 
-def _named_weights(text: str | None, known: tuple[str, ...], what: str
-                   ) -> dict[str, float] | None:
-    """``--weights`` text, ``name=number,...``, checked against the ``known`` names and
-    :data:`multivector.core.validate.RULES` (finite, 0 or more, at least one above 0)."""
-    if not text:
-        return None
-    pairs = []
-    for part in text.split(","):
-        name, _, val = part.partition("=")
-        name = name.strip()
-        if name not in known:
-            raise MultivectorError(f"--weights: unknown {what} {name!r}; known: "
-                                   f"{', '.join(known)}")
-        try:
-            pairs.append((name, float(val)))
-        except ValueError:
-            raise MultivectorError(f"--weights: {part!r} is not {what}=number") from None
-    return validate.weights(pairs, known, what, "--weights")
-
-
 def _parse_weights(text: str | None) -> dict[str, float] | None:
     from multivector.measures.power import DEFAULT_WEIGHTS
 
-    return _named_weights(text, tuple(DEFAULT_WEIGHTS), "component")
+    return validate.named_weights(text, tuple(DEFAULT_WEIGHTS), "component")
 
 
-BALANCE_CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
 ChannelWeightsOpt = Annotated[str | None, typer.Option(
     "--weights", help="Channel weights, e.g. 'unga=1,exports=1,imports=1,security=1,igo=0.5,"
                       "formats=0.5' (the defaults); a channel left out gets 0.")]
@@ -796,27 +711,11 @@ UngaMeasureOpt = Annotated[ChannelMeasure, typer.Option(
                       "affinity.")]
 
 
-def _channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
-    weights = _named_weights(text, BALANCE_CHANNELS, "channel")
-    return None if weights is None else tuple(weights.items())
-
-
 ChannelSetOpt = Annotated[str | None, typer.Option(
     "--channels", help="The composite's channel set, e.g. 'unga,exports,imports' (default: the "
                        "set of at least --min-channels channels with the longest unbroken run "
                        "of years with data; channels covering only part of the span are shown "
                        "beside the composite, never in it).")]
-
-
-def _channel_set(text: str | None) -> tuple[str, ...] | None:
-    if not text:
-        return None
-    names = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
-    unknown = [n for n in names if n not in BALANCE_CHANNELS]
-    if unknown or not names:
-        raise MultivectorError(f"--channels: unknown channel {', '.join(unknown) or text!r}; "
-                               f"known: {', '.join(BALANCE_CHANNELS)}")
-    return names
 
 
 def _span(text: str) -> tuple[int, int]:
@@ -862,10 +761,10 @@ def balance(
     validate.number(min_channels, "min_channels", "--min-channels",
                     hi=len(BALANCE_CHANNELS))
     validate.number(boot, "n_boot", "--boot")
-    span = parse_years(years)
+    span = validate.parse_years(years)
     ps = poles_mod.load_pole_set(poles)
-    bo = profile.BalanceOptions(weights=_channel_weights(weights), min_channels=min_channels,
-                                n_boot=boot, channel_set=_channel_set(channels))
+    bo = profile.BalanceOptions(weights=validate.channel_weights(weights), min_channels=min_channels,
+                                n_boot=boot, channel_set=validate.channel_set(channels))
     uo = profile.UngaOptions(measure=measure.value)
     _focal_note(ps, iso3, span)
     pipeline.ensure()
@@ -962,8 +861,8 @@ def rank(
     validate.number(min_channels, "min_channels", "--min-channels",
                     hi=len(BALANCE_CHANNELS))
     validate.number(draws, "draws", "--draws")
-    given = _channel_weights(weights)
-    chosen = _channel_set(channels)
+    given = validate.channel_weights(weights)
+    chosen = validate.channel_set(channels)
     w = dict(given or bal.DEFAULT_WEIGHTS)
     defaults = (given is None and chosen is None and measure is ChannelMeasure.split
                 and min_channels == bal.MIN_CHANNELS
@@ -1033,7 +932,7 @@ def sensitivity_cmd(
     iso3 = states.validate_iso3(country) if country else None
     validate.number(draws, "draws", "--draws")
     validate.number(seed, "seed", "--seed")
-    span = parse_years(years)
+    span = validate.parse_years(years)
     stored_years = options.SETTINGS["sensitivity"]["years"]
     use_stored = (not scenarios and draws == options.SETTINGS["sensitivity"]["draws"]
                   and seed == options.SETTINGS["sensitivity"]["seed"]

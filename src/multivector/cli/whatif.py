@@ -13,27 +13,12 @@ import typer
 
 from multivector.analysis import ingest
 from multivector.cli.common import atomic_write, err, friendly
+from multivector.core import validate
 from multivector.core.errors import MultivectorError
 
 STEP_HELP = ("A step, repeatable: 'drop:POLE[@CHANNEL]', 'scale:POLE@CHANNEL=FACTOR' or "
              "'add:POLE@CHANNEL=SHARE' (CHANNEL * or left out: every channel), e.g. "
              "--step 'scale:EU@exports=0.8' --step 'drop:RUS@imports'.")
-
-
-def parse_step(text: str) -> dict:
-    """``op:POLE@CHANNEL=NUMBER`` to a scenario step (checked later by whatif.check)."""
-    op, sep, rest = text.partition(":")
-    if not sep:
-        raise MultivectorError(f"--step must look like scale:EU@exports=0.8, got {text!r}")
-    target, _, number = rest.partition("=")
-    pole, _, channel = target.partition("@")
-    step: dict = {"op": op.strip(), "pole": pole.strip(), "channel": channel.strip() or "*"}
-    if op.strip() in ("scale", "add"):
-        try:
-            step["factor" if op.strip() == "scale" else "share"] = float(number)
-        except ValueError:
-            raise MultivectorError(f"--step {text!r}: a number must follow '='") from None
-    return step
 
 
 @friendly
@@ -59,7 +44,7 @@ def whatif(
     baseline; the scenario can be saved to a file that reproduces it."""
     from multivector import warehouse
     from multivector.analysis import whatif as wi
-    from multivector.cli import main as cli
+    from multivector.cli.common import Format, emit
     from multivector.core import poles as poles_mod
     from multivector.measures import scenario as tf
 
@@ -69,7 +54,7 @@ def whatif(
         for part in consortium.split(","):
             name, _, pole = part.partition("=")
             choices.append((name.strip(), pole.strip()))
-        cli.emit(tf.consortium(choices, [p.id for p in ps.poles]), cli.Format.table, None,
+        emit(tf.consortium(choices, [p.id for p in ps.poles]), Format.table, None,
                  title=f"consortium evenness over the {ps.name} poles")
         return
     if scenario is not None:
@@ -83,20 +68,20 @@ def whatif(
     else:
         if not country:
             raise MultivectorError("give a COUNTRY or --scenario FILE")
-        y0, y1 = cli.parse_years(years)
+        y0, y1 = validate.parse_years(years)
         raw = {"state": country, "years": [y0, y1], "year": year, "poles": poles,
-               "weights": cli._named_weights(weights, wi.CHANNELS, "channel"),
-               "channels": list(cli._channel_set(channels) or []) or None,
-               "steps": [parse_step(s) for s in step or []]}
+               "weights": validate.named_weights(weights, wi.CHANNELS, "channel"),
+               "channels": list(validate.channel_set(channels) or []) or None,
+               "steps": [wi.parse_step(s) for s in step or []]}
         sc = wi.check(raw)
     ingest.ensure()
     with warehouse.connect() as con:
         res = wi.run(con, sc)
     b = res["balance"]
     comp = b[b["channel"] == "composite"]
-    cli.emit(comp if len(comp) else b, cli.Format.table, None,
+    emit(comp if len(comp) else b, Format.table, None,
              title=f"{sc.state}: composite evenness, baseline and scenario")
-    cli.emit(res["rank"], cli.Format.table, None, title=f"{sc.state}: rank in {sc.year}")
+    emit(res["rank"], Format.table, None, title=f"{sc.state}: rank in {sc.year}")
     if save is not None:
         text = wi.dump(sc, "json" if save.suffix.lower() == ".json" else "yaml")
         atomic_write(save, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -14,10 +14,12 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from multivector.core.errors import OptionError
+from multivector.core.errors import MultivectorError, OptionError
+from multivector.core.vocabulary import BALANCE_CHANNELS
 
 YEARS = (1946, 2100)  # what a year range may ask for (UN votes start in 1946)
 MAX_RESAMPLES = 20_000  # bootstrap resamples and random draws: more only costs time and memory
@@ -170,3 +172,59 @@ def output_path(path: Path | str, name: str = "--out") -> Path:
     if not os.access(folder, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
         raise OptionError(f"{name}: cannot write {str(p)!r}: permission denied")
     return p
+
+
+# Text of command-line options and query parameters, parsed once for the CLI and the web.
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``1992-2024`` or ``2000`` to an inclusive (first, last) pair."""
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-:]\s*(\d{4}))?\s*", text)
+    if not m:
+        raise MultivectorError(f"--years must look like 1992-2024 or 2000, got {text!r}")
+    y0, y1 = int(m.group(1)), int(m.group(2) or m.group(1))
+    if y1 < y0:
+        raise MultivectorError(f"--years: {y1} is before {y0}")
+    if y0 < YEARS[0] or y1 > YEARS[1]:
+        raise MultivectorError(f"--years must lie within {YEARS[0]}-"
+                               f"{YEARS[1]}, got {text!r}")
+    return y0, y1
+
+
+def named_weights(text: str | None, known: tuple[str, ...], what: str
+                   ) -> dict[str, float] | None:
+    """``--weights`` text, ``name=number,...``, checked against the ``known`` names and
+    :data:`RULES` (finite, 0 or more, at least one above 0)."""
+    if not text:
+        return None
+    pairs = []
+    for part in text.split(","):
+        name, _, val = part.partition("=")
+        name = name.strip()
+        if name not in known:
+            raise MultivectorError(f"--weights: unknown {what} {name!r}; known: "
+                                   f"{', '.join(known)}")
+        try:
+            pairs.append((name, float(val)))
+        except ValueError:
+            raise MultivectorError(f"--weights: {part!r} is not {what}=number") from None
+    return weights(pairs, known, what, "--weights")
+
+
+
+
+def channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
+    """``--weights`` text over the balance channels (:data:`multivector.core.vocabulary.BALANCE_CHANNELS`)."""
+    weights = named_weights(text, BALANCE_CHANNELS, "channel")
+    return None if weights is None else tuple(weights.items())
+
+
+def channel_set(text: str | None) -> tuple[str, ...] | None:
+    """``--channels`` text, ``name,name,...``, checked against the balance channels."""
+    if not text:
+        return None
+    names = tuple(dict.fromkeys(p.strip() for p in text.split(",") if p.strip()))
+    unknown = [n for n in names if n not in BALANCE_CHANNELS]
+    if unknown or not names:
+        raise MultivectorError(f"--channels: unknown channel {', '.join(unknown) or text!r}; "
+                               f"known: {', '.join(BALANCE_CHANNELS)}")
+    return names

@@ -212,12 +212,11 @@ def _steps(op: list[str], pole: list[str], channel: list[str], value: list[str])
 
 def _scenario(state, years, year, poles, weights, op, pole, channel, value):
     from multivector.analysis import whatif
-    from multivector.cli.whatif import parse_step
 
     span = prm.years(years)
     raw = {"state": prm.state(state), "years": list(span), "year": prm.year(year),
            "poles": prm.poles(poles), "weights": dict(prm.weights(weights) or ()) or None,
-           "steps": [parse_step(s[:80]) for s in _steps(op, pole, channel, value)]}
+           "steps": [whatif.parse_step(s[:80]) for s in _steps(op, pole, channel, value)]}
     return whatif.check(raw)
 
 

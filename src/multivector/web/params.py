@@ -35,14 +35,13 @@ def states_list(text: str) -> list[str]:
 
 
 def years(text: str | None, default: tuple[int, int] = (1992, 2024)) -> tuple[int, int]:
-    """``1992-2024`` or ``2000`` (:func:`multivector.cli.main.parse_years`)."""
-    from multivector.cli.main import parse_years
+    """``1992-2024`` or ``2000`` (:func:`multivector.core.validate.parse_years`)."""
 
     if not text:
         return default
     if len(text) > 20:
         raise MultivectorError("years: must look like 1992-2024 or 2000")
-    return parse_years(text)
+    return validate.parse_years(text)
 
 
 def year(value: int) -> int:
@@ -80,10 +79,9 @@ def peers(text: str | None) -> str | None:
 
 
 def channels(text: str | None) -> tuple[str, ...] | None:
-    """The composite's channel set (:func:`multivector.cli.main._channel_set`)."""
-    from multivector.cli.main import _channel_set
+    """The composite's channel set (:func:`multivector.core.validate.channel_set`)."""
 
-    return _channel_set(text[:200] if text else None)
+    return validate.channel_set(text[:200] if text else None)
 
 
 def channel(text: str | None, known: tuple[str, ...] = SHARE_CHANNELS) -> str:
@@ -94,6 +92,5 @@ def channel(text: str | None, known: tuple[str, ...] = SHARE_CHANNELS) -> str:
 
 
 def weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
-    from multivector.cli.main import _channel_weights
 
-    return _channel_weights(text[:300] if text else None)
+    return validate.channel_weights(text[:300] if text else None)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from multivector.analysis.events.aggregate import aggregate_sql, sort_result
+from multivector.analysis.events.sql import aggregate_sql, sort_result
 from multivector.core.errors import MultivectorError
 
 
