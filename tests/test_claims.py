@@ -17,7 +17,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from multivector.analysis.claims import catalog
+from multivector.analysis.claims import catalog, frames, parse
 from multivector.analysis.claims import check as claims
 from multivector.cli import app
 from multivector.core.errors import MultivectorError
@@ -122,7 +122,7 @@ def test_parse_resolves_names_codes_and_defaults():
             {"measure": "power.index", "year": 2020, "rank": 5},
             {"indicator": "balance.composite", "year": 2020, "stated": 0.9},
         ]}]}
-    cf = claims.parse_claims(raw, "x.yaml")
+    cf = parse.parse_claims(raw, "x.yaml")
     (c,) = cf.claims
     assert (c.id, c.country) == ("7", "KAZ")
     names = [k.name for k in c.checks]
@@ -163,8 +163,8 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("name", "parts"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
 def test_bad_claims_files_name_file_claim_and_value(name, parts):
-    with pytest.raises(claims.ClaimsFileError) as info:
-        claims.load_claims(FIX / name)
+    with pytest.raises(parse.ClaimsFileError) as info:
+        parse.load_claims(FIX / name)
     msg = str(info.value)
     assert isinstance(info.value, MultivectorError)
     assert msg.startswith(str(FIX / name)), msg
@@ -188,7 +188,7 @@ def test_cli_missing_file_exits_1(tmp_path):
 
 def test_every_good_fixture_and_the_example_validate():
     for path in (EXAMPLE, FIX / "three_verdicts.yaml"):
-        cf = claims.load_claims(path)
+        cf = parse.load_claims(path)
         assert cf.claims and cf.source
 
 
@@ -237,10 +237,10 @@ def test_measures_without_their_tables_are_unverifiable_not_errors(tmp_path, mon
         {"id": n, "text": n, "country": "KAZ", "checks": [{"measure": n, "year": 2020,
                                                           "stated": 0.5}]} for n in names]}
     calls = []
-    real = catalog.FRAMES["shares"]
-    monkeypatch.setitem(catalog.FRAMES, "shares", catalog.Frame(
+    real = frames.FRAMES["shares"]
+    monkeypatch.setitem(frames.FRAMES, "shares", frames.Frame(
         lambda md, y: calls.append(y) or real.build(md, y), real.span))
-    results = claims.check(claims.parse_claims(raw), catalog.MeasureData(con))
+    results = claims.check(parse.parse_claims(raw), frames.MeasureData(con))
     assert {r.claim.id: r.verdict for r in results} == dict.fromkeys(names, "unverifiable")
     assert calls == [2020]  # one frame for every claim of the year, computed once
     why = {r.claim.id: r.evidence[0]["explanation"] for r in results}
@@ -250,7 +250,7 @@ def test_measures_without_their_tables_are_unverifiable_not_errors(tmp_path, mon
 
 def test_ranks_share_the_best_place_and_count_states(tmp_path):
     con = _bare_warehouse(tmp_path / "bare.duckdb")
-    md = catalog.MeasureData(con)
+    md = frames.MeasureData(con)
     spec = catalog.resolve("sp.pop.totl")
     kaz, tkm, uzb = (md.lookup(spec, c, 2020) for c in ("KAZ", "TKM", "UZB"))
     assert (uzb.rank, kaz.rank, tkm.rank) == (1, 2, 2)  # a tie shares the best rank
@@ -260,7 +260,7 @@ def test_ranks_share_the_best_place_and_count_states(tmp_path):
         {"indicator": "sp.pop.totl", "year": 2020, "rank": 2},
         {"indicator": "sp.pop.totl", "year": 2020, "stated": 19.5, "tolerance": 0.05},
         {"indicator": "sp.pop.totl", "years": [2020, 2021], "ratio": 1.0}]}]}
-    (r,) = claims.check(claims.parse_claims(raw), md)
+    (r,) = claims.check(parse.parse_claims(raw), md)
     assert [e["verdict"] for e in r.evidence] == ["supported", "supported", "unverifiable"]
     assert r.verdict == "unverifiable"
     assert (r.evidence[0]["rank"], r.evidence[0]["of"]) == (2, 3)

@@ -9,8 +9,8 @@ import pathlib
 
 import pytest
 
-from multivector.analysis.claims import check as claims
-from multivector.analysis.claims.check import ClaimsFileError
+from multivector.analysis.claims import parse
+from multivector.analysis.claims.parse import ClaimsFileError
 
 CLAIMS = pathlib.Path(__file__).resolve().parent / "fixtures" / "claims"
 
@@ -39,13 +39,13 @@ def test_bad_claims_file(cli_clean, name):
     message = f"{path}, {BAD[name]}"
     assert _flat(res.stderr) == f"error: {message}"
     with pytest.raises(ClaimsFileError) as exc:
-        claims.load_claims(path)
+        parse.load_claims(path)
     assert str(exc.value) == message
 
 
 def test_claims_file_over_the_size_limit(cli_clean):
     path = pathlib.Path("big.yaml").resolve()
-    path.write_text("source: x\n" + "#" * claims.MAX_BYTES + "\n")
+    path.write_text("source: x\n" + "#" * parse.MAX_BYTES + "\n")
     res = cli_clean(["claims", "check", path])
     assert res.exit_code == 1
     assert _flat(res.stderr) == (f"error: {path}: too large: 1,000,011 bytes (at most "
@@ -61,5 +61,5 @@ def test_an_anchor_without_alias_is_still_read(tmp_path):
     path = tmp_path / "anchor.yaml"
     path.write_text((CLAIMS / "three_verdicts.yaml").read_text().replace("claims:",
                                                                          "claims: &all", 1))
-    parsed = claims.load_claims(path)
-    assert len(parsed.claims) == len(claims.load_claims(CLAIMS / "three_verdicts.yaml").claims)
+    parsed = parse.load_claims(path)
+    assert len(parsed.claims) == len(parse.load_claims(CLAIMS / "three_verdicts.yaml").claims)

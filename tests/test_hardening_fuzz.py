@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from multivector.analysis.claims import check as claims
+from multivector.analysis.claims import parse
 from multivector.core import poles, states, validate
 from multivector.core.errors import MultivectorError
 
@@ -84,11 +84,12 @@ COMMANDS = {
 def stop_at_the_data(monkeypatch):
     """The warehouse is where valid input goes next: stop there with a known error."""
     from multivector import warehouse
+    from multivector.analysis import ingest
 
     def stop(*a, **k):
         raise MultivectorError("reached the data")
 
-    monkeypatch.setattr(warehouse, "ensure", stop)
+    monkeypatch.setattr(ingest, "ensure", stop)
     monkeypatch.setattr(warehouse, "exists", lambda *a, **k: True)
     monkeypatch.setattr(warehouse, "connect", stop)
 
@@ -131,8 +132,8 @@ VALID_CHECK = {"indicator": "ny.gdp.pcap.cd", "year": 2020, "stated": 9100}
 @given(raw=json_like)
 def test_claims_parser_on_any_structure(raw):
     try:
-        parsed = claims.parse_claims(raw, "fuzz.yaml")
-    except claims.ClaimsFileError as exc:
+        parsed = parse.parse_claims(raw, "fuzz.yaml")
+    except parse.ClaimsFileError as exc:
         assert str(exc).startswith("fuzz.yaml")
         return
     assert parsed.claims
@@ -146,8 +147,8 @@ def test_claims_parser_one_bad_field(key, value):
     raw = {"source": "fuzz", "claims": [{"id": "c", "text": "t", "country": "KAZ",
                                          "checks": [check]}]}
     try:
-        parsed = claims.parse_claims(raw, "fuzz.yaml")
-    except claims.ClaimsFileError as exc:
+        parsed = parse.parse_claims(raw, "fuzz.yaml")
+    except parse.ClaimsFileError as exc:
         assert str(exc).startswith("fuzz.yaml")
         return
     c = parsed.claims[0].checks[0]
@@ -161,8 +162,8 @@ def test_claims_loader_on_any_text(tmp_path_factory, text):
     path = tmp_path_factory.mktemp("claims") / "fuzz.yaml"
     path.write_text(text, encoding="utf-8")
     try:
-        claims.load_claims(path)
-    except claims.ClaimsFileError as exc:
+        parse.load_claims(path)
+    except parse.ClaimsFileError as exc:
         assert str(exc).startswith(str(path))
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from multivector.analysis.claims import catalog
+from multivector.analysis.claims import catalog, frames
 from multivector.cli import app
 from multivector.core.errors import ParseError, SourceError
 from multivector.measures import trade
@@ -201,7 +201,7 @@ def indicators_with_quotes(tmp_path) -> duckdb.DuckDBPyConnection:
 
 def test_indicator_codes_are_bound_as_values(indicators_with_quotes, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    md = catalog.MeasureData(indicators_with_quotes)
+    md = frames.MeasureData(indicators_with_quotes)
     assert md.span(catalog.wdi_spec("ny.gdp.mktp.cd")) == (2000, 2001)
     assert md.span(catalog.wdi_spec("it's")) == (1999, 1999)  # a quote is just a character
     # a code that would widen the match if pasted into the SQL matches nothing

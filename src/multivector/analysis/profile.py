@@ -374,13 +374,14 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
 
     claims = None
     if claims_file is not None:
-        from multivector.analysis.claims import catalog
         from multivector.analysis.claims import check as claims_mod
+        from multivector.analysis.claims.frames import MeasureData
+        from multivector.analysis.claims.parse import load_claims
 
-        parsed = claims_mod.load_claims(claims_file)
+        parsed = load_claims(claims_file)
         claims = {"source": parsed.source, "file": str(claims_file),
                   "results": [r.to_dict() for r in
-                              claims_mod.check(parsed, catalog.MeasureData(con))]}
+                              claims_mod.check(parsed, MeasureData(con))]}
 
     from multivector.warehouse import meta as read_meta
 

@@ -87,13 +87,13 @@ def check_cmd(
     """Check each claim of FILE against the data: supported, contradicted or unverifiable,
     with the evidence (values, ranks, sources). Contradicted claims are a result: exit 0."""
     from multivector import warehouse
-    from multivector.analysis.claims import catalog
     from multivector.analysis.claims import check as claims
+    from multivector.analysis.claims import frames, parse
 
-    parsed = claims.load_claims(file)  # a bad file fails before any data are touched
+    parsed = parse.load_claims(file)  # a bad file fails before any data are touched
     ingest.ensure()
     with warehouse.connect() as con:
-        results = claims.check(parsed, catalog.MeasureData(con))
+        results = claims.check(parsed, frames.MeasureData(con))
     counts = {v: sum(r.verdict == v for r in results) for v in claims.VERDICTS}
     summary = ", ".join(f"{n} {v}" for v, n in counts.items())
     if fmt is CheckFormat.json:
@@ -131,15 +131,15 @@ def measures_cmd(
     """The measures and WDI indicators a claim can name: title, unit, source, years covered
     (with a built warehouse) and how rank is defined."""
     from multivector import warehouse
-    from multivector.analysis.claims import catalog
+    from multivector.analysis.claims import frames
     from multivector.cli.common import Format, emit
 
     if warehouse.exists():
         with warehouse.connect() as con:
-            frame = catalog.listing(catalog.MeasureData(con))
+            frame = frames.listing(frames.MeasureData(con))
     else:
         err.print("no warehouse yet: years covered are left empty (`multivector ingest`)")
-        frame = catalog.listing()
+        frame = frames.listing()
     if fmt is ListFormat.table and out is None:
         console.print(measures_table(frame))
         err.print("rank 1: the state with the highest (or lowest) value that year; ties share "

@@ -143,21 +143,21 @@ async def read_upload(request: Request, field: str = "file") -> str:
 
 
 def check_claims(request: Request, text: str) -> list[dict]:
-    """Check a claims file's text (:func:`multivector.analysis.claims.check.load_claims`, which refuses
-    aliases, deep nesting and oversize files) against the warehouse."""
-    from multivector.analysis.claims import catalog
+    """Check a claims file's text (:func:`multivector.analysis.claims.parse.load_claims`, which
+    refuses aliases, deep nesting and oversize files) against the warehouse."""
     from multivector.analysis.claims import check as claims
+    from multivector.analysis.claims import frames, parse
 
     fd, tmp = tempfile.mkstemp(suffix=".yaml", prefix="claims-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         try:
-            parsed = claims.load_claims(tmp)
+            parsed = parse.load_claims(tmp)
         except MultivectorError as exc:
             raise MultivectorError(str(exc).replace(tmp, "uploaded claims file")) from None
         with cursor(request) as con:
-            results = claims.check(parsed, catalog.MeasureData(con))
+            results = claims.check(parsed, frames.MeasureData(con))
     finally:
         os.unlink(tmp)
     return [r.to_dict() for r in results]

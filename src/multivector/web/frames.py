@@ -160,9 +160,9 @@ def sensitivity(con, iso3: str, years: tuple[int, int]) -> pd.DataFrame:
 
 def sources(con) -> pd.DataFrame:
     """Every measure and indicator: title, source and the years the warehouse covers."""
-    from multivector.analysis.claims import catalog
+    from multivector.analysis.claims.frames import MeasureData, listing
 
-    return cached(("sources",), lambda: catalog.listing(catalog.MeasureData(con)))
+    return cached(("sources",), lambda: listing(MeasureData(con)))
 
 
 def encode(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:

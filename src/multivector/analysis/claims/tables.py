@@ -1,0 +1,67 @@
+"""One warehouse connection as the claims checker reads it: which tables it has, row counts,
+requirements met or not, the ``core`` pole set and a cache for the whole of one check run.
+
+:class:`WarehouseTables` is the plumbing under
+:class:`multivector.analysis.claims.frames.MeasureData`; the spans of
+:mod:`multivector.analysis.claims.catalog` need no more than it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+
+import duckdb
+
+from multivector.core.poles import load_pole_set
+
+POLE_SET = "core"
+
+
+class WarehouseTables:
+    """The tables of one warehouse connection, with a cache for one run.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Warehouse connection (read-only is enough).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.pole_set = load_pole_set(POLE_SET)
+        self._cache: dict = {}
+        self._tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        # states, current and dissolved (Yugoslavia, the GDR...: kind 'historical'), so that
+        # a claim about YUG in 1985 is judged as `multivector balance YUG` computes it
+        self._states = (set(con.execute("SELECT iso3 FROM states WHERE kind IN ('state', "
+                                        "'historical')").df()["iso3"])
+                        if "states" in self._tables else None)
+
+    def has_table(self, name: str) -> bool:
+        """Whether the warehouse has table ``name``."""
+        return name in self._tables
+
+    def count(self, table: str, where: str, params: list) -> int:
+        """Rows of ``table`` matching ``where`` (0 when the table is absent)."""
+        if not self.has_table(table):
+            return 0
+        return int(self.con.execute(f"SELECT count(*) FROM {table} WHERE {where}",
+                                    params).fetchall()[0][0])
+
+    def missing(self, requires: tuple[str, ...]) -> str | None:
+        """Why the requirements are not met, or None when they are."""
+        for req in requires:
+            what, _, name = req.partition(":")
+            if what == "table" and not self.has_table(name):
+                return f"this warehouse has no {name} table"
+            if what == "module" and importlib.util.find_spec(name) is None:
+                return f"{name} is not part of this multivector version"
+        return None
+
+    def cached(self, key, compute: Callable):
+        """``compute()`` once per key and run."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
