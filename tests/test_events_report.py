@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from multivector.analysis.profile import Profile
-from multivector.report import content
+from multivector.report import content, tree
 from multivector.report import html as html_mod
 from multivector.sources.eventcoder import crosswalk
 from multivector.warehouse import events as store
@@ -40,9 +40,9 @@ def test_events_section_names_its_sources(events_file):
     store.ingest_file(FIX / "icews.tab", "icews")
     report = content.build(_profile("KAZ", "Kazakhstan"))
     sec = next(s for s in report.sections if s.id == "events")
-    table = next(b for b in sec.blocks if isinstance(b, content.Table))
+    table = next(b for b in sec.blocks if isinstance(b, tree.Table))
     assert table.rows == [["ICEWS", "icews.tab", "4", "2018-06-01 to 2018-07-15"]]
-    fig = next(b for b in sec.blocks if isinstance(b, content.Figure))
+    fig = next(b for b in sec.blocks if isinstance(b, tree.Figure))
     data = pd.DataFrame(next(iter(fig.spec()["datasets"].values())))
     kaz = data.set_index("pole")["share"]
     assert kaz["RUS"] == pytest.approx(0.5) and kaz["CHN"] == pytest.approx(0.25)

@@ -17,7 +17,9 @@ from multivector.analysis.profile import Coverage, Profile, UngaOptions
 from multivector.cli import app
 from multivector.core import poles
 from multivector.core.terms import TERMS, explain
-from multivector.report import charts, content, labels
+from multivector.report import labels
+from multivector.report.charts import balance, common, economy, peers, sensitivity
+from multivector.report.sections.peers import peers_section
 
 runner = CliRunner()
 
@@ -105,7 +107,7 @@ def test_symlog_pixels_follow_vegas_transform():
 def test_gap_label_is_wrapped_to_fit_the_plot_height(height):
     p = _profile()
     label = "no composite: fewer than 3 channels with data"
-    layers = charts.gap_layers(p, 2014, label, height)
+    layers = common.gap_layers(p, 2014, label, height)
     text = [(u, d) for layer in layers for u, d in _units(layer.to_dict())
             if _mark(u)["type"] == "text"]
     assert len(text) == 1
@@ -113,19 +115,19 @@ def test_gap_label_is_wrapped_to_fit_the_plot_height(height):
     assert shown.replace("\n", " ") == label  # every word kept
     assert _mark(text[0][0])["lineBreak"] == "\n"
     for line in shown.split("\n"):
-        assert labels.text_width(line, charts.GAP_FONT) <= height - 6
+        assert labels.text_width(line, common.GAP_FONT) <= height - 6
 
 
 def test_gap_band_too_narrow_for_its_label_shows_no_label():
     p = _profile()
-    layers = charts.gap_layers(p, 2023, "no composite: fewer than 3 channels with data", 230)
+    layers = common.gap_layers(p, 2023, "no composite: fewer than 3 channels with data", 230)
     assert [layer.to_dict()["mark"]["type"] for layer in layers] == ["rect"]
 
 
 # ------------------------------------------------------------------------- composite chart
 def test_composite_band_is_clipped_and_the_domain_holds_the_interval():
     p = _composite_profile(["exports,imports,unga"])
-    spec = charts.spec(charts.composite_balance(p))
+    spec = common.spec(balance.composite_balance(p))
     areas = [(u, d) for u, d in _units(spec) if _mark(u)["type"] == "area"]
     assert len(areas) == 1
     band, rows = areas[0]
@@ -139,7 +141,7 @@ def test_channel_break_labels_sit_above_the_plot_without_overlapping():
     p = _composite_profile(["exports,imports,unga", "exports,imports,unga",
                             "exports,imports", "exports,imports,unga", "exports,imports",
                             "exports,imports,igo,unga"])
-    spec = charts.spec(charts.composite_balance(p))
+    spec = common.spec(balance.composite_balance(p))
     texts = [(u, d) for u, d in _units(spec)
              if _mark(u)["type"] == "text" and "lx" in u["encoding"].get("x", {}).get(
                  "field", "")]
@@ -147,9 +149,9 @@ def test_channel_break_labels_sit_above_the_plot_without_overlapping():
     rows = texts[0][1]
     assert len(rows) >= 4 and all(r["ypix"] < 0 for r in rows)  # above the plot
     for i, a in enumerate(rows):
-        wa = labels.text_width(a["label"], charts.BREAK_FONT)
+        wa = labels.text_width(a["label"], balance.BREAK_FONT)
         for b in rows[i + 1:]:
-            wb = labels.text_width(b["label"], charts.BREAK_FONT)
+            wb = labels.text_width(b["label"], balance.BREAK_FONT)
             same_row = a["ypix"] == b["ypix"]
             assert not (same_row and a["lx"] < b["lx"] + wb and b["lx"] < a["lx"] + wa), (a, b)
 
@@ -189,7 +191,7 @@ def _label_rows(spec: dict, field: str) -> list[dict]:
 
 def test_peers_chart_names_only_the_focal_state_and_the_extremes():
     p = _peers_profile()
-    spec = charts.spec(charts.peers_balance(p))
+    spec = common.spec(peers.peers_balance(p))
     rows = _label_rows(spec, "name")
     assert sorted(r["name"] for r in rows) == sorted(["Kazakhstan", "India", "Poland"])
     ys = sorted(r["ly"] for r in rows)
@@ -198,7 +200,7 @@ def test_peers_chart_names_only_the_focal_state_and_the_extremes():
 
 def test_scatter_names_only_the_focal_state_and_the_extremes_apart():
     p = _peers_profile()
-    spec = charts.spec(charts.power_scatter(p, 2020))
+    spec = common.spec(peers.power_scatter(p, 2020))
     rows = _label_rows(spec, "text")
     # focal; largest position IND; largest reach and largest gap MEX; smallest gap IND
     assert sorted(r["iso3"] for r in rows) == ["IND", "KAZ", "MEX"]
@@ -209,8 +211,8 @@ def test_scatter_names_only_the_focal_state_and_the_extremes_apart():
 
 def test_scatter_is_drawn_in_the_sections_year():
     p = _peers_profile()
-    assert charts.power_year(p) == 2014  # the latest year with every component
-    section = content.peers_section(p)
+    assert peers.power_year(p) == 2014  # the latest year with every component
+    section = peers_section(p)
     fig = next(b for b in section.blocks if getattr(b, "key", None) == "power-scatter")
     spec = fig.spec()
     assert spec["title"]["text"].endswith(", 2020")
@@ -229,18 +231,18 @@ def test_commodities_legend_shows_the_whole_label():
                                  "indicator": ["tx.val.fuel.zs.un"] * 2
                                  + ["tx.val.mmtl.zs.un"] * 2,
                                  "value": [50.0, 55.0, 10.0, 12.0]})
-    spec = charts.spec(charts.commodities(p))
+    spec = common.spec(economy.commodities(p))
     legends = [u["encoding"]["color"]["legend"] for u, _ in _units(spec)
                if "legend" in u["encoding"].get("color", {})]
     assert legends
-    longest = max(charts.SHORT_TITLES.values(), key=len)
+    longest = max(economy.SHORT_TITLES.values(), key=len)
     limit = legends[0]["labelLimit"]
     assert limit >= labels.text_width(longest, spec["config"]["legend"]["labelFontSize"])
 
 
 def test_small_multiple_year_ticks_are_few_and_inside_the_span():
     for span in [(1992, 2024), (2000, 2005), (1946, 2024)]:
-        ticks = charts.year_ticks(_profile(span))
+        ticks = common.year_ticks(_profile(span))
         assert 1 <= len(ticks) <= 4
         assert all(span[0] <= t <= span[1] for t in ticks)
 
@@ -251,7 +253,7 @@ def test_sensitivity_bars_and_their_labels_show_the_same_quantity():
         "iso3": "KAZ", "year": 2020, "factor": ["pole_set", "measure", "subset"],
         "evenness_range": [0.009, 0.079, 0.015], "rank_range": [14.0, 58.0, 33.0],
         "levels": [2, 3, 3]})
-    spec = charts.spec(charts.sensitivity_factors(p))
+    spec = common.spec(sensitivity.sensitivity_factors(p))
     units = list(_units(spec))
     bars = [u for u, _ in units if _mark(u)["type"] == "bar"]
     texts = [u for u, _ in units if _mark(u)["type"] == "text"]

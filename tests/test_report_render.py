@@ -26,9 +26,12 @@ from typer.testing import CliRunner
 from multivector.analysis.profile import Profile
 from multivector.cli import app
 from multivector.core import poles
-from multivector.report import charts, content
+from multivector.report import content, tree, words
 from multivector.report import html as html_mod
 from multivector.report import pdf as pdf_mod
+from multivector.report.charts import trade
+from multivector.report.front_page import front_page
+from multivector.report.sections.claims import claims_section
 from profiles import bare_profile
 
 runner = CliRunner()
@@ -63,18 +66,18 @@ def _with_balance() -> Profile:
 
 
 def test_rank_bands_follow_the_documented_quarters():
-    assert content.rank_band(1, 200) == content.rank_band(50, 200)
-    assert "most evenly spread quarter" in content.rank_band(50, 200)
-    assert "middle half" in content.rank_band(51, 200)
-    assert "middle half" in content.rank_band(150, 200)
-    assert "most concentrated quarter" in content.rank_band(151, 200)
-    assert "most concentrated quarter" in content.rank_band(200, 200)
+    assert words.rank_band(1, 200) == words.rank_band(50, 200)
+    assert "most evenly spread quarter" in words.rank_band(50, 200)
+    assert "middle half" in words.rank_band(51, 200)
+    assert "middle half" in words.rank_band(150, 200)
+    assert "most concentrated quarter" in words.rank_band(151, 200)
+    assert "most concentrated quarter" in words.rank_band(200, 200)
 
 
 def test_not_reported_years_are_grouped_into_spans():
     missing = pd.DataFrame({"year": [1992, 1993, 1996, 1996],
                             "pole": ["Russia", "Russia", "Russia", "China"]})
-    spans = charts.not_reported_spans(missing)
+    spans = trade.not_reported_spans(missing)
     assert spans[["x0", "x1"]].values.tolist() == [[1991.5, 1993.5], [1995.5, 1996.5]]
     assert spans["label"].tolist() == ["Russia not reported", "China, Russia not reported"]
 
@@ -82,12 +85,12 @@ def test_not_reported_years_are_grouped_into_spans():
 def test_caption_says_where_the_data_stop():
     p = _bare()
     years = pd.Series([1992, 2005, 2020])
-    assert content.caption(p, "IMF", years) == (
+    assert words.caption(p, "IMF", years) == (
         "Source: IMF. Data 1992-2020; 2021-2024 shaded: no data, nothing estimated.")
-    assert content.caption(p, "IMF", years, "Year", shaded=False) == (
+    assert words.caption(p, "IMF", years, "Year", shaded=False) == (
         "Source: IMF. Year 1992-2020.")
-    assert content.caption(p, "IMF", pd.Series([1995, 2024])) == "Source: IMF. Data 1995-2024."
-    assert content.caption(p, "IMF", None) == "Source: IMF."
+    assert words.caption(p, "IMF", pd.Series([1995, 2024])) == "Source: IMF. Data 1995-2024."
+    assert words.caption(p, "IMF", None) == "Source: IMF."
 
 
 def test_empty_profile_renders_with_no_data_messages(tmp_path):
@@ -113,7 +116,7 @@ def front_channels(p) -> list[str]:
 
 def test_front_page_sentences_follow_the_numbers():
     p = _with_balance()
-    front = content.front_page(p)
+    front = front_page(p)
     text = " ".join(front.sentences)
     # the latest year, its evenness and interval, formatted from the frame
     assert "In 2003, Kazakhstan's engagement was spread across the 4 poles" in text
@@ -147,7 +150,7 @@ def test_front_page_rank_uses_the_sensitivity_row_of_the_same_year():
          "rank_min": 90, "rank_p05": 95, "rank_p95": 99, "rank_max": 100,
          "evenness_min": 0.4, "evenness_p05": 0.45, "evenness_median": 0.5,
          "evenness_p95": 0.55, "evenness_max": 0.6, "n_runs": 1414}])
-    front = content.front_page(p)
+    front = front_page(p)
     text = " ".join(front.sentences)
     assert "ranks Kazakhstan 20th of the 100 states in 2003" in text
     assert "more even than 81% of them" in text  # (100 - 20) / 99
@@ -156,11 +159,11 @@ def test_front_page_rank_uses_the_sensitivity_row_of_the_same_year():
     assert "where it stays in 90% of the alternative analyses (ranks 5-24)" in text
     assert "composite ranges 0.70-0.90 (5th-95th percentile; 0.60-0.95 overall)" in text
     p.sensitivity.loc[0, "rank_p95"] = 60
-    text = " ".join(content.front_page(p).sentences)
+    text = " ".join(front_page(p).sentences)
     assert "its place depends on the analyst's choices: ranks 5-60" in text
     # another pole set: the stored ranks are under the defaults, and the report says so
     p.pole_set = poles.load_pole_set("wide")
-    front = content.front_page(p)
+    front = front_page(p)
     text = " ".join(front.sentences)
     assert "Under the default settings (core poles, split votes on all roll calls, default " \
            "weights), whose composite differs from this report's, the sensitivity run ranks " \
@@ -177,7 +180,7 @@ def test_front_page_places_a_state_among_peers_it_does_not_belong_to():
     assert "TUV" not in p.peers.members
     p.peers_balance = pd.DataFrame({"iso3": ["TUV", "KAZ", "BRA"], "year": [2003] * 3,
                                     "evenness": [0.9, 0.95, 0.5]})
-    front = content.front_page(p)
+    front = front_page(p)
     text = " ".join(front.sentences)
     assert "Placed among the 2 middle powers, it would be 2nd of 3." in text
     facts = {f.label: f for f in front.facts}
@@ -201,9 +204,9 @@ def test_claims_section_lists_verdicts_and_evidence():
         {"id": "x", "text": "Trade in 2023.", "country": "KAZ", "verdict": "unverifiable",
          "evidence": []},
     ]}
-    section = content.claims_section(p)
+    section = claims_section(p)
     assert section is not None
-    items = next(b for b in section.blocks if isinstance(b, content.Claims)).items
+    items = next(b for b in section.blocks if isinstance(b, tree.Claims)).items
     assert [i.verdict for i in items] == ["supported", "contradicted", "unverifiable"]
     assert items[0].evidence == ["GDP per capita of KAZ in 2020 = 9,122; stated 9,000 (+1.4%, "
                                  "tolerance 10%) -> supported (source: World Bank WDI)"]
@@ -215,7 +218,7 @@ def test_claims_section_lists_verdicts_and_evidence():
            "1 unverifiable. Claims file: claims.yaml." in page
     assert "Claims file source: Test statements — Written for the test." in page
     assert "World Bank (2025). WDI." in page  # the citation of the evidence's source
-    assert content.claims_section(_bare()) is None
+    assert claims_section(_bare()) is None
 
 
 def test_vega_bundle_is_cached_on_disk(monkeypatch, tmp_path):

@@ -3,7 +3,7 @@
 The Vega-Lite specifications of every chart are embedded as JSON, and Vega, Vega-Lite and
 vega-embed are inlined once (the bundle of ``vl-convert-python``, cached on disk after its
 first build), so the file opens offline and fetches nothing. The template only lays out the
-:class:`multivector.report.content.Report`; no number is computed in it.
+:class:`multivector.report.tree.Report`; no number is computed in it.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from pathlib import Path
 import altair as alt
 import jinja2
 import markupsafe
+import vl_convert as vlc
 
 from multivector.core import paths
-from multivector.report.content import Link, Report
+from multivector.report.tree import Link, Report
 
 VEGA_LITE = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]  # e.g. "6.4"
 EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False,
@@ -39,8 +40,6 @@ def vega_bundle() -> str:
             return text
     except OSError:
         pass
-    import vl_convert as vlc
-
     text = vlc.javascript_bundle(vl_version=VEGA_LITE)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)

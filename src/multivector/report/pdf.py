@@ -17,11 +17,13 @@ import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import vl_convert as vlc
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from multivector.report import content as c
+from multivector.report import tree
+from multivector.report.html import VEGA_LITE
 
 FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "LiberationSans"
@@ -43,23 +45,17 @@ _FONTS_REGISTERED = False
 def _register_fonts() -> None:
     global _FONTS_REGISTERED
     if not _FONTS_REGISTERED:
-        import vl_convert as vlc
-
         vlc.register_font_directory(str(FONT_DIR))
         _FONTS_REGISTERED = True
 
 
 def chart_png(spec: dict) -> bytes:
     """A chart's PNG at :data:`SCALE`, drawn with the report's own fonts."""
-    import vl_convert as vlc
-
-    from multivector.report.html import VEGA_LITE
-
     _register_fonts()
     return vlc.vegalite_to_png(spec, vl_version=VEGA_LITE, scale=SCALE)
 
 
-def chart_pngs(figures: list[c.Figure]) -> dict[str, bytes]:
+def chart_pngs(figures: list[tree.Figure]) -> dict[str, bytes]:
     """The PNG of every figure that has a chart, by key, rendered on a few threads."""
     _register_fonts()
     todo = [f for f in figures if f.chart is not None]
@@ -79,7 +75,7 @@ def png_size(png: bytes) -> tuple[int, int]:
 class _PDF(FPDF):
     """A4 pages with a running head and a numbered footer."""
 
-    def __init__(self, report: c.Report) -> None:
+    def __init__(self, report: tree.Report) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.report = report
         self.pngs = chart_pngs(report.figures())
@@ -142,7 +138,7 @@ def _figure_size(pdf: _PDF, png: bytes) -> tuple[float, float]:
     return w, w * h_px / w_px
 
 
-def _figure(pdf: _PDF, fig: c.Figure) -> None:
+def _figure(pdf: _PDF, fig: tree.Figure) -> None:
     png = pdf.pngs.get(fig.key)
     if png is None:
         _empty(pdf, fig.empty)
@@ -167,7 +163,7 @@ def _empty(pdf: _PDF, text: str) -> None:
     pdf.ln(3)
 
 
-def _table(pdf: _PDF, t: c.Table) -> None:
+def _table(pdf: _PDF, t: tree.Table) -> None:
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(*INK)
     pdf.set_draw_color(*LINE)
@@ -185,7 +181,7 @@ def _table(pdf: _PDF, t: c.Table) -> None:
                 else None
             for i, v in enumerate(values):
                 align = "RIGHT" if t.numeric[i] else "LEFT"
-                if isinstance(v, c.Link):
+                if isinstance(v, tree.Link):
                     row.cell(v.text, align=align, link=v.url,
                              style=FontFace(color=(31, 78, 156)))
                 else:
@@ -195,7 +191,7 @@ def _table(pdf: _PDF, t: c.Table) -> None:
         _text(pdf, t.caption, 7.5, MUTED, gap=2.5, line=3.3)
 
 
-def _notes(pdf: _PDF, notes: c.Notes) -> None:
+def _notes(pdf: _PDF, notes: tree.Notes) -> None:
     if not notes.items:
         return
     _text(pdf, "Where the data stop", 9, WARN, bold=True, gap=0.8)
@@ -209,7 +205,7 @@ def _notes(pdf: _PDF, notes: c.Notes) -> None:
     pdf.ln(2)
 
 
-def _claims(pdf: _PDF, claims: c.Claims) -> None:
+def _claims(pdf: _PDF, claims: tree.Claims) -> None:
     if claims.source:
         _text(pdf, f"Claims file source: {claims.source}", 8.5, MUTED)
     for item in claims.items:
@@ -236,7 +232,7 @@ def _claims(pdf: _PDF, claims: c.Claims) -> None:
         pdf.ln(2)
 
 
-def _facts(pdf: _PDF, facts: list[c.Fact]) -> None:
+def _facts(pdf: _PDF, facts: list[tree.Fact]) -> None:
     if not facts:
         return
     gap = 2.5
@@ -244,7 +240,7 @@ def _facts(pdf: _PDF, facts: list[c.Fact]) -> None:
     w = (pdf.text_width - gap * (n - 1)) / n
     inner = w - 4
 
-    def height(f: c.Fact) -> float:
+    def height(f: tree.Fact) -> float:
         pdf.set_font(FONT, "", 6.8)
         h = len(pdf.multi_cell(inner, 3, f.label.upper(), dry_run=True, output="LINES")) * 3
         pdf.set_font(FONT, "B", 13)
@@ -273,7 +269,7 @@ def _facts(pdf: _PDF, facts: list[c.Fact]) -> None:
     pdf.set_xy(pdf.l_margin, top + box + 4)
 
 
-def _front(pdf: _PDF, r: c.Report) -> None:
+def _front(pdf: _PDF, r: tree.Report) -> None:
     pdf.add_page()
     pdf.start_section("Answer")
     pdf.set_fill_color(*ACCENT)
@@ -294,14 +290,14 @@ def _front(pdf: _PDF, r: c.Report) -> None:
         _text(pdf, s, 9, INK, gap=1.6, line=4.3)
 
 
-def render(report: c.Report) -> bytes:
+def render(report: tree.Report) -> bytes:
     """The report as the bytes of a PDF."""
     pdf = _PDF(report)
     _front(pdf, report)
     for section in report.sections:
         first = section.blocks[0] if section.blocks else None
         need = 90.0
-        if isinstance(first, c.Figure) and first.key in pdf.pngs:
+        if isinstance(first, tree.Figure) and first.key in pdf.pngs:
             need = max(need, 25 + _figure_size(pdf, pdf.pngs[first.key])[1])
         if pdf.get_y() + need > pdf.page_break_trigger:
             pdf.add_page()
@@ -313,27 +309,27 @@ def render(report: c.Report) -> bytes:
         pdf.start_section(section.title)
         _text(pdf, section.title, 15, ACCENT, bold=True, gap=3, line=7)
         for b in section.blocks:
-            if isinstance(b, c.Paragraph):
+            if isinstance(b, tree.Paragraph):
                 if b.style == "method":
                     _text(pdf, b.text, 8, MUTED, gap=2.5, line=3.7)
                 elif b.style == "empty":
                     _empty(pdf, b.text)
                 else:
                     _text(pdf, b.text, 9, INK, gap=2, line=4.3)
-            elif isinstance(b, c.Heading):
+            elif isinstance(b, tree.Heading):
                 _heading(pdf, b.text)
-            elif isinstance(b, c.Figure):
+            elif isinstance(b, tree.Figure):
                 _figure(pdf, b)
-            elif isinstance(b, c.Table):
+            elif isinstance(b, tree.Table):
                 _table(pdf, b)
-            elif isinstance(b, c.Notes):
+            elif isinstance(b, tree.Notes):
                 _notes(pdf, b)
-            elif isinstance(b, c.Claims):
+            elif isinstance(b, tree.Claims):
                 _claims(pdf, b)
     return bytes(pdf.output())
 
 
-def write(report: c.Report, out: str | Path) -> Path:
+def write(report: tree.Report, out: str | Path) -> Path:
     """Write the PDF atomically (a temporary file beside it, then a rename)."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
