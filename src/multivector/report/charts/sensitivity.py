@@ -17,8 +17,9 @@ from multivector.report.charts.common import (
 
 FACTOR_LABELS = {
     "pole_set": "pole set (core / wide)",
-    "measure": "UNGA measure (agreement / kappa / ideal points)",
+    "measure": "UNGA measure (split votes / agreement / kappa / ideal points)",
     "subset": "vote subset (all / important / no amendments)",
+    "security": "alliance weighting (by obligation / flat)",
 }
 
 
