@@ -84,11 +84,12 @@ COMMANDS = {
 def stop_at_the_data(monkeypatch):
     """The warehouse is where valid input goes next: stop there with a known error."""
     from multivector import warehouse
+    from multivector.analysis import ingest
 
     def stop(*a, **k):
         raise MultivectorError("reached the data")
 
-    monkeypatch.setattr(warehouse, "ensure", stop)
+    monkeypatch.setattr(ingest, "ensure", stop)
     monkeypatch.setattr(warehouse, "exists", lambda *a, **k: True)
     monkeypatch.setattr(warehouse, "connect", stop)
 
