@@ -239,7 +239,7 @@ def test_jax_missing_gives_install_hint_and_auto_falls_back(monkeypatch):
 
 def test_importing_multivector_never_needs_jax():
     code = ("import sys; sys.modules['jax'] = None\n"
-            "import multivector, multivector.cli.main, multivector.warehouse.idealpoints\n"
+            "import multivector, multivector.cli, multivector.warehouse.idealpoints\n"
             "from multivector.measures import idealpoints\n"
             "assert idealpoints.resolve_device('auto') is None\n"
             "assert not any(m == 'jax' or m.startswith('jax.') for m in sys.modules\n"

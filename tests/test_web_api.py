@@ -175,3 +175,25 @@ def test_response_cache_keeps_200s_by_path_and_query_only():
         assert c.get("/x?n=-1").status_code == 400
         assert c.get("/x?n=-1").status_code == 400
     assert calls == [1, 2, -1, -1]  # the repeated 200 answered from the cache, errors never
+
+
+def test_rank_under_an_unga_choice_is_computed_not_read_from_the_stored_ranking(monkeypatch):
+    """The stored ranking counts every roll call: a ranking with an issue filter (or any other
+    UNGA choice) asks :func:`options.serves_ranking` with it and is computed afresh."""
+    from multivector.analysis import options
+    from multivector.web import frames
+
+    class ComputedError(Exception):
+        pass
+
+    def no_stored(*a, **k):  # pragma: no cover - reached only on failure
+        raise AssertionError("the stored ranking was read for an issue-filtered request")
+
+    def compute(con, ps, years, iso3s, channels, unga, **k):
+        assert unga == options.UngaChannel(issue="hr")
+        raise ComputedError
+
+    monkeypatch.setattr(options, "stored", no_stored)
+    monkeypatch.setattr(frames.panel, "all_shares", compute)
+    with pytest.raises(ComputedError):
+        frames.rank(None, 2020, "core", None, options.UngaChannel(issue="hr"))

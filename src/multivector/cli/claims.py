@@ -1,7 +1,6 @@
 """``multivector claims``: check statements against the data, list the measures they can name.
 
-Registered in :mod:`multivector.cli.main` as ``app.add_typer(claims_app, name="claims")``. This
-module does not import :mod:`multivector.cli.main` at import time (that module imports this one).
+Registered in :mod:`multivector.cli.root` as ``app.add_typer(claims_app, name="claims")``.
 """
 
 from __future__ import annotations
@@ -17,8 +16,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from multivector import warehouse
 from multivector.analysis import ingest
-from multivector.cli.common import atomic_write, console, err, friendly
+from multivector.analysis.claims import check as claims
+from multivector.analysis.claims import frames, parse
+from multivector.cli.common import Format, atomic_write, console, emit, err, friendly
+from multivector.cli.params import OutOpt
 
 claims_app = typer.Typer(help="Check statements (figures, growth, ranks) against the data.",
                          no_args_is_help=True)
@@ -27,10 +30,6 @@ claims_app = typer.Typer(help="Check statements (figures, growth, ranks) against
 CheckFormat = StrEnum("CheckFormat", {v: v for v in ("table", "json", "csv")})
 ListFormat = StrEnum("ListFormat", {v: v for v in ("table", "csv", "json")})
 COLOURS = {"supported": "green", "contradicted": "red", "unverifiable": "yellow"}
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
-
-
-_friendly = friendly  # the name every command below is decorated with
 
 
 def _source_text(source: str | dict) -> str:
@@ -77,7 +76,7 @@ def results_frame(results: list) -> pd.DataFrame:
 
 
 @claims_app.command("check")
-@_friendly
+@friendly
 def check_cmd(
     file: Annotated[Path, typer.Argument(help="A claims YAML file (see docs/methods.md).")],
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")]
@@ -86,10 +85,6 @@ def check_cmd(
 ) -> None:
     """Check each claim of FILE against the data: supported, contradicted or unverifiable,
     with the evidence (values, ranks, sources). Contradicted claims are a result: exit 0."""
-    from multivector import warehouse
-    from multivector.analysis.claims import check as claims
-    from multivector.analysis.claims import frames, parse
-
     parsed = parse.load_claims(file)  # a bad file fails before any data are touched
     ingest.ensure()
     with warehouse.connect() as con:
@@ -122,7 +117,7 @@ def check_cmd(
 
 
 @claims_app.command("measures")
-@_friendly
+@friendly
 def measures_cmd(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
     = ListFormat.table,
@@ -130,10 +125,6 @@ def measures_cmd(
 ) -> None:
     """The measures and WDI indicators a claim can name: title, unit, source, years covered
     (with a built warehouse) and how rank is defined."""
-    from multivector import warehouse
-    from multivector.analysis.claims import frames
-    from multivector.cli.common import Format, emit
-
     if warehouse.exists():
         with warehouse.connect() as con:
             frame = frames.listing(frames.MeasureData(con))

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from multivector.core import validate
 from multivector.core.errors import MultivectorError, OptionError
 
 # a pipe or a file gets wide tables (rich would fold them to 80 columns)
@@ -34,8 +35,6 @@ def friendly(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from multivector.core import validate
-
         try:
             if isinstance(kwargs.get("out"), Path):
                 validate.output_path(kwargs["out"])

@@ -1,7 +1,8 @@
 """``multivector events``: code diplomatic events (PLOVER) in news text, score the coder.
 
-Registered in :mod:`multivector.cli.main` as ``app.add_typer(events_app, name="events")``. The
-heavy work lives in :mod:`multivector.sources.eventcoder`; this module only reads options and prints.
+Registered in :mod:`multivector.cli.root` as ``app.add_typer(events_app, name="events")``. The
+heavy work lives in :mod:`multivector.sources.eventcoder` (its models load when first used, not
+at import); this module only reads options and prints.
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ import typer
 from rich.table import Table
 
 from multivector.cli.common import console, err, friendly
+from multivector.cli.params import OutOpt
 from multivector.core.errors import MultivectorError
+from multivector.sources.eventcoder.coder import EventCoder, Pipeline
+from multivector.sources.eventcoder.evaluate import cross_validate, score
+from multivector.sources.eventcoder.gsr import read_gsr
+from multivector.sources.eventcoder.text import read_inputs
+from multivector.warehouse.events import events_path, store_events
 
 events_app = typer.Typer(help="Diplomatic events (PLOVER): coded from news text (code, "
                                 "evaluate) or ingested from bulk event data (ingest, aggregate, "
                                 "status).",
                          no_args_is_help=True)
 Fmt = StrEnum("Fmt", {v: v for v in ("table", "csv", "json", "parquet")})
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 
 
 def emit(df: pd.DataFrame, fmt: Fmt, out: Path | None, title: str) -> None:
@@ -73,10 +79,6 @@ def code(
 ) -> None:
     """Find the events in each sentence: date, source and target (ISO3 or IGO), PLOVER type,
     quad class, confidence, document and sentence."""
-    from multivector.sources.eventcoder.coder import EventCoder
-    from multivector.sources.eventcoder.gsr import read_gsr
-    from multivector.sources.eventcoder.text import read_inputs
-
     if not files and gsr is None:
         raise MultivectorError("give FILE… (or - for standard input) or --gsr FILE")
     day = None
@@ -93,8 +95,6 @@ def code(
     if docs:
         events = coder.code_documents(docs)
         if store:
-            from multivector.warehouse.events import events_path, store_events
-
             added, skipped = store_events(events)
             err.print(f"stored {added} events in {events_path()}"
                       + (f"; {skipped} document(s) already stored, skipped" if skipped else ""))
@@ -117,9 +117,6 @@ def evaluate(
     """Accuracy figures on labelled records: event type (accuracy, macro-F1), quad class,
     source and target actors. Without --predictions, stratified k-fold cross-validation:
     the coder is fitted on the PLOVER manual and the other folds, never on what it scores."""
-    from multivector.sources.eventcoder.evaluate import score
-    from multivector.sources.eventcoder.gsr import read_gsr
-
     records = read_gsr(file, labelled=True)
     if predictions is not None:
         try:
@@ -129,9 +126,6 @@ def evaluate(
             raise MultivectorError(f"{predictions}: cannot be read ({exc})") from None
         how = f"predictions {predictions}"
     else:
-        from multivector.sources.eventcoder.coder import EventCoder, Pipeline
-        from multivector.sources.eventcoder.evaluate import cross_validate
-
         pipe = Pipeline.shared()
         pred = cross_validate(lambda train: EventCoder(train, pipeline=pipe), records,
                               folds, seed)

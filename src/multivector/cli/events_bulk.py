@@ -1,8 +1,8 @@
 """``multivector events`` commands for bulk event data: ingest, aggregate, status.
 
 The functions are plain typer commands; :func:`register` attaches them to an ``events``
-group. This module does not import :mod:`multivector.cli.main` at import time (that module imports
-this one); it writes its frames with :func:`multivector.cli.main.emit` at run time.
+group (:mod:`multivector.cli.root` does); frames are written with
+:func:`multivector.cli.common.emit`.
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from multivector.cli.common import err, friendly
+from multivector.analysis.events import aggregate as agg
+from multivector.cli.common import Format, emit, err, friendly
+from multivector.cli.params import OutOpt
+from multivector.warehouse import events as store
 
 EventFormat = StrEnum("EventFormat", {v: v for v in ("icews", "gdelt1", "gdelt2", "polecat")})
 Engine = StrEnum("Engine", {v: v for v in ("duckdb", "spark")})
 Period = StrEnum("EventPeriod", {v: v for v in ("year", "month")})
 OutFormat = StrEnum("EventOutFormat", {v: v for v in ("table", "csv", "json", "parquet")})
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file.")]
 FmtOpt = Annotated[OutFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _emit(frame: pd.DataFrame, fmt: OutFormat, out: Path | None, title: str) -> None:
-    from multivector.cli.common import Format, emit
-
     emit(frame, Format(fmt.value), out, title=title)
 
 
@@ -46,8 +46,6 @@ def ingest(
     ISO3; rows that do not map are counted by reason and printed, never dropped silently.
     Ingesting the same file again replaces its events (matched by the file's sha256).
     """
-    from multivector.warehouse import events as store
-
     report, doc, seen = store.ingest_file(file, layout.value, strict=strict)
     verb = "replaced" if seen else "stored"
     err.print(f"{verb} {report.rows_kept:,} of {report.rows_read:,} events from {file.name} "
@@ -76,9 +74,6 @@ def aggregate(
 
     One SQL text, run by DuckDB or by Spark: the same result on either engine.
     """
-    from multivector.analysis.events import aggregate as agg
-    from multivector.warehouse import events as store
-
     src = source or store.events_path()
     frame = agg.aggregate(src, by.value, engine.value)
     _emit(frame, fmt, out, f"events by dyad and {by.value} ({engine.value})")
@@ -89,8 +84,6 @@ def status(fmt: FmtOpt = OutFormat.table, out: OutOpt = None,
            problems: Annotated[bool, typer.Option(help="List the rows not stored, by label "
                                                        "and reason.")] = False) -> None:
     """The ingested event files, or (--problems) what was not stored from them."""
-    from multivector.warehouse import events as store
-
     frame = store.problems() if problems else store.files()
     if frame.empty:
         err.print(f"no events ingested ({store.events_path()})")

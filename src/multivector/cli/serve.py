@@ -1,6 +1,7 @@
 """``multivector serve``: the web observatory (FastAPI on uvicorn, :mod:`multivector.web`).
 
-Registered in :mod:`multivector.cli.main` with ``app.command("serve")(serve)``.
+Its ``commands`` are merged into the root app (:mod:`multivector.cli.root`). uvicorn, of the
+``web`` extra, is imported when the command runs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from multivector.analysis import ingest
 from multivector.cli.common import err, friendly
 from multivector.core.errors import MultivectorError
 
+commands = typer.Typer()
 
+
+@commands.command("serve")
 @friendly
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")]
@@ -23,7 +27,6 @@ def serve(
 ) -> None:
     """Serve the dashboard, the JSON API (/api/, schema at /api/openapi.json) and what-if
     scenarios on the warehouse, opened read-only."""
-
     if not 1 <= port <= 65535:
         raise MultivectorError(f"--port must lie within 1-65535, got {port}")
     if not 1 <= workers <= 64:

@@ -1,6 +1,6 @@
 """``multivector whatif``: a state's balance and rank under a scenario, against the baseline.
 
-Registered in :mod:`multivector.cli.main` with ``app.command("whatif")(whatif)``; computes nothing
+Its ``commands`` are merged into the root app (:mod:`multivector.cli.root`); it computes nothing
 itself (:mod:`multivector.analysis.whatif`).
 """
 
@@ -11,16 +11,24 @@ from typing import Annotated
 
 import typer
 
+from multivector import warehouse
 from multivector.analysis import ingest
-from multivector.cli.common import atomic_write, err, friendly
+from multivector.analysis import whatif as wi
+from multivector.cli.common import Format, atomic_write, emit, err, friendly
+from multivector.core import poles as poles_mod
 from multivector.core import validate
 from multivector.core.errors import MultivectorError
+from multivector.core.vocabulary import BALANCE_CHANNELS
+from multivector.measures import scenario as tf
+
+commands = typer.Typer()
 
 STEP_HELP = ("A step, repeatable: 'drop:POLE[@CHANNEL]', 'scale:POLE@CHANNEL=FACTOR' or "
              "'add:POLE@CHANNEL=SHARE' (CHANNEL * or left out: every channel), e.g. "
              "--step 'scale:EU@exports=0.8' --step 'drop:RUS@imports'.")
 
 
+@commands.command("whatif")
 @friendly
 def whatif(
     country: Annotated[str | None, typer.Argument(help="ISO3 code or name.")] = None,
@@ -42,12 +50,6 @@ def whatif(
     """A state's balance and rank recomputed under a scenario (a pole dropped or scaled in a
     channel, a hypothetical partner's share added, other channel weights), beside the
     baseline; the scenario can be saved to a file that reproduces it."""
-    from multivector import warehouse
-    from multivector.analysis import whatif as wi
-    from multivector.cli.common import Format, emit
-    from multivector.core import poles as poles_mod
-    from multivector.measures import scenario as tf
-
     if consortium:
         ps = poles_mod.load_pole_set(poles)
         choices = []
@@ -55,7 +57,7 @@ def whatif(
             name, _, pole = part.partition("=")
             choices.append((name.strip(), pole.strip()))
         emit(tf.consortium(choices, [p.id for p in ps.poles]), Format.table, None,
-                 title=f"consortium evenness over the {ps.name} poles")
+             title=f"consortium evenness over the {ps.name} poles")
         return
     if scenario is not None:
         try:
@@ -70,7 +72,7 @@ def whatif(
             raise MultivectorError("give a COUNTRY or --scenario FILE")
         y0, y1 = validate.parse_years(years)
         raw = {"state": country, "years": [y0, y1], "year": year, "poles": poles,
-               "weights": validate.named_weights(weights, wi.CHANNELS, "channel"),
+               "weights": validate.named_weights(weights, BALANCE_CHANNELS, "channel"),
                "channels": list(validate.channel_set(channels) or []) or None,
                "steps": [wi.parse_step(s) for s in step or []]}
         sc = wi.check(raw)
@@ -80,7 +82,7 @@ def whatif(
     b = res["balance"]
     comp = b[b["channel"] == "composite"]
     emit(comp if len(comp) else b, Format.table, None,
-             title=f"{sc.state}: composite evenness, baseline and scenario")
+         title=f"{sc.state}: composite evenness, baseline and scenario")
     emit(res["rank"], Format.table, None, title=f"{sc.state}: rank in {sc.year}")
     if save is not None:
         text = wi.dump(sc, "json" if save.suffix.lower() == ".json" else "yaml")

@@ -12,7 +12,14 @@ from typing import Literal
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from multivector.analysis import whatif
+from multivector.analysis.claims import check as claims
+from multivector.analysis.claims import frames as claim_frames
+from multivector.analysis.claims import parse
+from multivector.core import poles as poles_mod
+from multivector.core import states
 from multivector.core.errors import MultivectorError
 from multivector.web import frames
 from multivector.web import params as prm
@@ -47,16 +54,12 @@ def frame_response(frame: pd.DataFrame, fmt: str, name: str) -> Response:
 
 @router.get("/states", summary="States with ISO3 code and name")
 def api_states(format: Fmt = "json") -> Response:
-    from multivector.core import states
-
     t = states.iso3_table()
     return frame_response(t.reset_index(drop=True), format, "states")
 
 
 @router.get("/poles", summary="Packaged pole sets and their poles")
 def api_poles() -> JSONResponse:
-    from multivector.core import poles as poles_mod
-
     out = []
     for name in poles_mod.packaged_pole_sets():
         ps = poles_mod.load_pole_set(name)
@@ -143,11 +146,9 @@ async def read_upload(request: Request, field: str = "file") -> str:
 
 
 def check_claims(request: Request, text: str) -> list[dict]:
-    """Check a claims file's text (:func:`multivector.analysis.claims.parse.load_claims`, which
-    refuses aliases, deep nesting and oversize files) against the warehouse."""
-    from multivector.analysis.claims import check as claims
-    from multivector.analysis.claims import frames, parse
-
+    """Check a claims file's text against the warehouse
+    (:func:`multivector.analysis.claims.parse.load_claims` refuses aliases, deep nesting and
+    oversize files)."""
     fd, tmp = tempfile.mkstemp(suffix=".yaml", prefix="claims-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -157,7 +158,7 @@ def check_claims(request: Request, text: str) -> list[dict]:
         except MultivectorError as exc:
             raise MultivectorError(str(exc).replace(tmp, "uploaded claims file")) from None
         with cursor(request) as con:
-            results = claims.check(parsed, frames.MeasureData(con))
+            results = claims.check(parsed, claim_frames.MeasureData(con))
     finally:
         os.unlink(tmp)
     return [r.to_dict() for r in results]
@@ -172,15 +173,11 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {
 @router.post("/claims", summary="Check a claims file (YAML, as the body or a 'file' upload)",
              openapi_extra=UPLOAD_BODY)
 async def api_claims(request: Request) -> JSONResponse:
-    from starlette.concurrency import run_in_threadpool
-
     text = await read_upload(request)
     return JSONResponse(await run_in_threadpool(check_claims, request, text))
 
 
 def run_scenario(request: Request, sc) -> dict:
-    from multivector.analysis import whatif
-
     with cursor(request) as con:
         res = whatif.run(con, sc)
     return {"scenario": res["scenario"], "file": whatif.dump(sc),
@@ -193,10 +190,6 @@ def run_scenario(request: Request, sc) -> dict:
 @router.post("/scenarios", summary="Run a what-if scenario (YAML or JSON body) against the "
                                    "baseline", openapi_extra=UPLOAD_BODY)
 async def api_scenarios(request: Request) -> JSONResponse:
-    from starlette.concurrency import run_in_threadpool
-
-    from multivector.analysis import whatif
-
     text = await read_upload(request)
     sc = whatif.parse(text, "scenario")
     return JSONResponse(await run_in_threadpool(run_scenario, request, sc))

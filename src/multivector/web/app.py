@@ -15,7 +15,10 @@ from fastapi.staticfiles import StaticFiles
 from markupsafe import escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from multivector import __version__, warehouse
+from multivector.core import paths
 from multivector.core.errors import MultivectorError
+from multivector.web import api, pages
 from multivector.web.cache import ResponseCache
 
 MAX_BODY = 256_000  # bytes: the largest request body (claims and scenario files)
@@ -40,9 +43,6 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
-    from multivector import warehouse
-    from multivector.core import paths
-
     target = paths.warehouse_path()
     app.state.con = warehouse.open_checked(target) if target.is_file() else None
     app.state.warehouse = str(target)
@@ -56,9 +56,6 @@ async def _lifespan(app: FastAPI):
 def create_app() -> FastAPI:
     """The observatory: pages at ``/``, the API under ``/api/`` (schema ``/api/openapi.json``),
     static files (the Vega bundle, CSS, JS) at ``/static/``; nothing loaded from elsewhere."""
-    from multivector import __version__
-    from multivector.web import api, pages
-
     app = FastAPI(title="multivector observatory", version=__version__,
                   openapi_url="/api/openapi.json", docs_url=None, redoc_url=None,
                   lifespan=_lifespan)

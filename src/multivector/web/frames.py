@@ -11,12 +11,24 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from multivector.analysis import derive, options, panel
+from multivector.analysis import profile as prof
+from multivector.analysis import sensitivity as sens
+from multivector.analysis.claims import frames as claim_frames
+from multivector.analysis.options import BalanceOptions, UngaChannel
+from multivector.core import peers as peers_mod
+from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
+from multivector.core.vocabulary import BALANCE_CHANNELS, EXTRA_CHANNELS
+from multivector.measures.balance import with_pole_share
 
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
 _KEY_LOCKS: dict[tuple, threading.Lock] = {}
 MAX_ITEMS = 64
+# the web reads the UNGA channel as the stored results do (split votes, every roll call): its
+# requests carry no UNGA choice; a frame that could take one asks options.serves_* with it
+UNGA = UngaChannel()
 
 
 def cached(key: tuple, make: Callable[[], object]) -> object:
@@ -42,9 +54,7 @@ def cached(key: tuple, make: Callable[[], object]) -> object:
 def profile(con, iso3: str, years: tuple[int, int], poles: str, peers: str | None,
             channels: tuple[str, ...] | None):
     """:func:`multivector.analysis.profile.build_profile` (what ``multivector report`` shows)."""
-    from multivector.analysis import profile as prof
-
-    bo = prof.BalanceOptions(channel_set=channels)
+    bo = BalanceOptions(channel_set=channels)
     return cached(("profile", iso3, years, poles, peers or "middle", channels),
                   lambda: prof.build_profile(con, iso3, years, poles, None, bo,
                                              peers or prof.DEFAULT_PEERS))
@@ -53,12 +63,9 @@ def profile(con, iso3: str, years: tuple[int, int], poles: str, peers: str | Non
 def balance(con, iso3: str, years: tuple[int, int], poles: str,
             channels: tuple[str, ...] | None, weights) -> pd.DataFrame:
     """The ``balance`` command's rows, composite included (:func:`profile.focal_balance`)."""
-    from multivector.analysis import profile as prof
-    from multivector.core import poles as poles_mod
-
     def make():
         ps = poles_mod.load_pole_set(poles)
-        bo = prof.BalanceOptions(weights=weights, channel_set=channels)
+        bo = BalanceOptions(weights=weights, channel_set=channels)
         frame = prof.focal_balance(con, iso3, years, ps, None, bo)
         if frame.empty:
             raise MultivectorError(f"no channel has data for {iso3} in {years[0]}-{years[1]}")
@@ -68,14 +75,9 @@ def balance(con, iso3: str, years: tuple[int, int], poles: str,
 
 def shares(con, iso3: str, channel: str, years: tuple[int, int], poles: str) -> pd.DataFrame:
     """A state's shares by pole in one channel (as ``multivector shares``)."""
-    from multivector.analysis import panel
-    from multivector.analysis import profile as prof
-    from multivector.core import poles as poles_mod
-    from multivector.measures.balance import with_pole_share
-
     def make():
         ps = poles_mod.load_pole_set(poles)
-        if channel in ("arms", "investment"):
+        if channel in EXTRA_CHANNELS:
             frame = panel.channel_shares(con, channel, ps, years, [iso3])
         else:
             frame = prof.focal_shares(con, iso3, years, ps, None, (channel,))
@@ -88,33 +90,27 @@ def shares(con, iso3: str, channel: str, years: tuple[int, int], poles: str) -> 
     return cached(("shares", iso3, channel, years, poles), make)
 
 
-def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
-    """The ranking of a year (stored at build time, else computed as ``multivector rank``),
-    with each state's range under the sensitivity run where it is stored."""
-    from multivector.analysis import derive as derived
-    from multivector.analysis import options, panel
-    from multivector.core import peers as peers_mod
-    from multivector.core import poles as poles_mod
-
+def rank(con, year: int, poles: str, peers: str | None,
+         unga: UngaChannel = UNGA) -> pd.DataFrame:
+    """The ranking of a year (stored at build time when it serves the request, else computed
+    as ``multivector rank``), with each state's range under the sensitivity run."""
     def make():
         ps = poles_mod.load_pole_set(poles)
-        frame = options.stored(con, "derived_ranking", "ranking",
-                             "WHERE pole_set = ? AND year = ?", [ps.name, year])
+        frame = (options.stored(con, "derived_ranking", "ranking",
+                                "WHERE pole_set = ? AND year = ?", [ps.name, year])
+                 if options.serves_ranking(poles, unga) else None)
         if frame is None or frame.empty:
-            from multivector.analysis.whatif import CHANNELS
-            sh = panel.all_shares(con, ps, (year, year), None, CHANNELS,
-                                  panel.UngaChannel(measure="split"))
-            frame = derived.ranking_table(sh)
+            sh = panel.all_shares(con, ps, (year, year), None, BALANCE_CHANNELS, unga)
+            frame = derive.ranking_table(sh)
         else:
             frame = frame.drop(columns="pole_set")
         if frame.empty or frame["rank"].isna().all():
             raise MultivectorError(f"no state has a composite in {year}")
-        summ = options.stored(con, "derived_sensitivity", "sensitivity", "WHERE year = ?", [year])
+        draws = options.SETTINGS["sensitivity"]["draws"]
+        summ = (options.stored(con, "derived_sensitivity", "sensitivity", "WHERE year = ?",
+                               [year]) if options.serves_sensitivity(draws) else None)
         if summ is None or summ.empty:  # not stored with the current settings: as the CLI
-            from multivector.analysis import sensitivity as sens
-
-            summ = sens.run(con, (year, year),
-                            draws=options.SETTINGS["sensitivity"]["draws"]).summary
+            summ = sens.run(con, (year, year), draws=draws).summary
         if summ is not None and len(summ):
             keep = ["iso3", "year"] + [c for c in summ.columns if c not in frame.columns]
             frame = frame.merge(summ[keep], on=["iso3", "year"], how="left")
@@ -123,7 +119,7 @@ def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
         frame = frame[first + [c for c in frame.columns if c not in first]]
         return frame.drop(columns=["n_channels"]).sort_values(
             ["rank", "iso3"], na_position="last").reset_index(drop=True)
-    frame = cached(("rank", year, poles), make)
+    frame = cached(("rank", year, poles, unga), make)
     if peers:
         pe = peers_mod.load_peer_set(peers)
         frame = frame[frame["iso3"].isin(pe.members)].copy()
@@ -134,8 +130,6 @@ def rank(con, year: int, poles: str, peers: str | None) -> pd.DataFrame:
 
 def power(con, year: int | None) -> pd.DataFrame:
     """The middle-power index (stored at build time)."""
-    from multivector.analysis import options
-
     where, params = ("WHERE year = ?", [year]) if year else ("", [])
     frame = cached(("power", year), lambda: options.stored(con, "derived_power", "power",
                                                           where, params))
@@ -147,8 +141,6 @@ def power(con, year: int | None) -> pd.DataFrame:
 
 def sensitivity(con, iso3: str, years: tuple[int, int]) -> pd.DataFrame:
     """A state's composite and rank ranges under the sensitivity run (stored at build time)."""
-    from multivector.analysis import options
-
     frame = cached(("sens", iso3, years), lambda: options.stored(
         con, "derived_sensitivity", "sensitivity", "WHERE iso3 = ? AND year BETWEEN ? AND ? "
         "ORDER BY year", [iso3, *years]))
@@ -160,9 +152,7 @@ def sensitivity(con, iso3: str, years: tuple[int, int]) -> pd.DataFrame:
 
 def sources(con) -> pd.DataFrame:
     """Every measure and indicator: title, source and the years the warehouse covers."""
-    from multivector.analysis.claims.frames import MeasureData, listing
-
-    return cached(("sources",), lambda: listing(MeasureData(con)))
+    return cached(("sources",), lambda: claim_frames.listing(claim_frames.MeasureData(con)))
 
 
 def encode(frame: pd.DataFrame, fmt: str) -> tuple[bytes, str]:

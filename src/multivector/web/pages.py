@@ -1,7 +1,8 @@
 """Server-rendered pages: a state's profile (the report's sections), compare, ranking, what-if,
 claims and sources. Every control is a query parameter, so a URL carries the page's state;
 tables link their CSV and Parquet, charts export SVG and PNG (vega-embed's menu). Nothing is
-computed here: the frames come from :mod:`multivector.web.frames` and :mod:`multivector.analysis.whatif`.
+computed here: the frames come from :mod:`multivector.web.frames` and
+:mod:`multivector.analysis.whatif`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,17 @@ import jinja2
 import markupsafe
 import pandas as pd
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from multivector.analysis import whatif
+from multivector.core import peers as peers_mod
+from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
+from multivector.core.vocabulary import BALANCE_CHANNELS
+from multivector.measures import scenario as tf
+from multivector.report import content
+from multivector.report.html import vega_bundle
 from multivector.web import api, frames
 from multivector.web import params as prm
 
@@ -32,12 +41,9 @@ STEPS = 3
 
 
 def page(name: str, **ctx) -> HTMLResponse:
-    from multivector.core import peers as peers_mod
-    from multivector.core import poles as poles_mod
-
     ctx.setdefault("pole_sets", poles_mod.packaged_pole_sets())
     ctx.setdefault("peer_sets", peers_mod.packaged_peer_sets())
-    ctx.setdefault("channel_names", prm.CHANNELS)
+    ctx.setdefault("channel_names", BALANCE_CHANNELS)
     specs = ctx.pop("specs", {})
     ctx["specs"] = markupsafe.Markup(json.dumps(specs, allow_nan=False, default=str)
                                      .replace("</", "<\\/"))
@@ -61,8 +67,6 @@ def table(frame: pd.DataFrame, key: str, download: str | None = None, nd: int = 
 @router.get("/assets/vega.js")
 def vega_js() -> Response:
     """Vega, Vega-Lite and vega-embed, from the installed vl-convert (no CDN)."""
-    from multivector.report.html import vega_bundle
-
     body = frames.cached(("vega",), vega_bundle)
     return Response(body, media_type="text/javascript",
                     headers={"Cache-Control": "public, max-age=86400"})
@@ -77,8 +81,6 @@ def index() -> HTMLResponse:
 def go(state: str = "KAZ", poles: str | None = None, years: str | None = None,
        peers: str | None = None, channels: str | None = None) -> Response:
     """The state forms: to the state's page by code or name, the other controls kept."""
-    from fastapi.responses import RedirectResponse
-
     q = {"poles": poles and prm.poles(poles), "years": years, "peers": peers and
          prm.peers(peers), "channels": channels}
     rest = urlencode({k: v for k, v in q.items() if v})
@@ -89,8 +91,6 @@ def go(state: str = "KAZ", poles: str | None = None, years: str | None = None,
 @router.get("/state/{state}", response_class=HTMLResponse)
 def state_page(request: Request, state: str, poles: str = "core", years: str = "1992-2024",
                peers: str = "middle", channels: str | None = None) -> HTMLResponse:
-    from multivector.report import content
-
     iso3, span, ps = prm.state(state), prm.years(years), prm.poles(poles)
     pe, cs = prm.peers(peers) or "middle", prm.channels(channels)
     with api.cursor(request) as con:
@@ -102,7 +102,7 @@ def state_page(request: Request, state: str, poles: str = "core", years: str = "
                                                                   if v})),
                  ("sensitivity", f"/api/sensitivity/{iso3}?years={span[0]}-{span[1]}")]
     downloads += [(f"shares: {c}", f"/api/shares/{iso3}?" + urlencode(
-        {"channel": c, "poles": ps, "years": f"{span[0]}-{span[1]}"})) for c in prm.CHANNELS]
+        {"channel": c, "poles": ps, "years": f"{span[0]}-{span[1]}"})) for c in BALANCE_CHANNELS]
     return page("state.html.j2", title=report.title, r=report, iso3=iso3, poles=ps,
                 years=f"{span[0]}-{span[1]}", peers=pe, channels=",".join(cs or ()),
                 downloads=downloads, specs=specs,
@@ -120,8 +120,6 @@ def state_table(request: Request, state: str, key: str, fmt: str, poles: str = "
         raise MultivectorError(f"format must be csv or parquet, got {fmt[:20]!r}")
     iso3, span, ps = prm.state(state), prm.years(years), prm.poles(poles)
     pe, cs = prm.peers(peers) or "middle", prm.channels(channels)
-    from multivector.report import content
-
     with api.cursor(request) as con:
         prof = frames.profile(con, iso3, span, ps, pe, cs)
     report = frames.cached(("report", iso3, span, ps, pe, cs), lambda: content.build(prof))
@@ -211,8 +209,6 @@ def _steps(op: list[str], pole: list[str], channel: list[str], value: list[str])
 
 
 def _scenario(state, years, year, poles, weights, op, pole, channel, value):
-    from multivector.analysis import whatif
-
     span = prm.years(years)
     raw = {"state": prm.state(state), "years": list(span), "year": prm.year(year),
            "poles": prm.poles(poles), "weights": dict(prm.weights(weights) or ()) or None,
@@ -226,10 +222,6 @@ def whatif_page(request: Request, state: str = "KAZ", years: str = "2000-2020",
                 op: list[str] = Query([]), pole: list[str] = Query([]),
                 channel: list[str] = Query([]), value: list[str] = Query([]),
                 fuel: str = "", reactor: str = "", financing: str = "") -> HTMLResponse:
-    from multivector.analysis import whatif
-    from multivector.core import poles as poles_mod
-    from multivector.measures import scenario as tf
-
     sc = _scenario(state, years, year, poles, weights, op, pole, channel, value)
     result = None
     if sc.steps or sc.weights:
@@ -264,8 +256,6 @@ def whatif_file(state: str = "KAZ", years: str = "2000-2020", year: int = 2020,
                 channel: list[str] = Query([]), value: list[str] = Query([]),
                 fmt: str = "yaml") -> Response:
     """The scenario as a file that ``multivector whatif --scenario`` reproduces."""
-    from multivector.analysis import whatif
-
     if fmt not in ("yaml", "json"):
         raise MultivectorError("scenario file: yaml or json")
     sc = _scenario(state, years, year, poles, weights, op, pole, channel, value)
@@ -281,8 +271,6 @@ def claims_form() -> HTMLResponse:
 
 @router.post("/claims", response_class=HTMLResponse)
 async def claims_post(request: Request) -> HTMLResponse:
-    from starlette.concurrency import run_in_threadpool
-
     ctype = request.headers.get("content-type", "")
     if not ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         raise MultivectorError("send the claims form (multipart/form-data)")

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import re
 
-from multivector.core import validate
+from multivector.core import peers as peers_mod
+from multivector.core import poles as poles_mod
+from multivector.core import states, validate
 from multivector.core.errors import MultivectorError
+from multivector.core.vocabulary import BALANCE_CHANNELS, EXTRA_CHANNELS
 
-CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
-SHARE_CHANNELS = (*CHANNELS, "arms", "investment")
+SHARE_CHANNELS = (*BALANCE_CHANNELS, *EXTRA_CHANNELS)  # what /api/shares answers for
 MAX_COMPARE = 4
 NAME = re.compile(r"[\w .,'()\-]{1,60}")
 
 
 def state(text: str) -> str:
     """An ISO3 code or a known name (:func:`multivector.core.states.validate_iso3`)."""
-    from multivector.core import states
-
     if not NAME.fullmatch(text or ""):
         raise MultivectorError(f"state: {text[:60]!r} is not an ISO3 code or a country name")
     return states.validate_iso3(text)
@@ -36,7 +36,6 @@ def states_list(text: str) -> list[str]:
 
 def years(text: str | None, default: tuple[int, int] = (1992, 2024)) -> tuple[int, int]:
     """``1992-2024`` or ``2000`` (:func:`multivector.core.validate.parse_years`)."""
-
     if not text:
         return default
     if len(text) > 20:
@@ -50,8 +49,6 @@ def year(value: int) -> int:
 
 def poles(text: str | None) -> str:
     """A packaged pole set's name (never a path from a request)."""
-    from multivector.core import poles as poles_mod
-
     name = text or "core"
     known = poles_mod.packaged_pole_sets()
     if name not in known:
@@ -62,8 +59,6 @@ def poles(text: str | None) -> str:
 
 def peers(text: str | None) -> str | None:
     """A packaged peer set or up to 40 ISO3 codes (never a file from a request)."""
-    from multivector.core import peers as peers_mod
-
     if not text:
         return None
     if text in peers_mod.packaged_peer_sets():
@@ -73,14 +68,11 @@ def peers(text: str | None) -> str | None:
         raise MultivectorError(f"peers: unknown peer set {text[:40]!r}; known: "
                                f"{', '.join(peers_mod.packaged_peer_sets())}, or ISO3 codes "
                                "separated by commas")
-    from multivector.core import states
-
     return ",".join(states.validate_iso3(c) for c in codes)
 
 
 def channels(text: str | None) -> tuple[str, ...] | None:
     """The composite's channel set (:func:`multivector.core.validate.channel_set`)."""
-
     return validate.channel_set(text[:200] if text else None)
 
 
@@ -92,5 +84,5 @@ def channel(text: str | None, known: tuple[str, ...] = SHARE_CHANNELS) -> str:
 
 
 def weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
-
+    """The composite's channel weights (:func:`multivector.core.validate.channel_weights`)."""
     return validate.channel_weights(text[:300] if text else None)
