@@ -29,6 +29,7 @@ from multivector.core import validate
 from multivector.core.errors import MultivectorError
 from multivector.core.terms import explain
 from multivector.core.vocabulary import BALANCE_CHANNELS
+from multivector.measures.decomposition import decompose
 
 app = typer.Typer(help="multivector: how a state's engagement spreads across the poles of "
                        "world politics, from pinned open data.", no_args_is_help=True,
@@ -783,7 +784,7 @@ def balance(
         if change:
             y0, y1 = _span(change)
             try:
-                dec = bal.decompose(sh, iso3, y0, y1, bo.weight_dict(), cset.channels)
+                dec = decompose(sh, iso3, y0, y1, bo.weight_dict(), cset.channels)
             except ValueError as exc:
                 raise MultivectorError(str(exc)) from None
             frame = dec.assign(iso3=iso3, year0=y0, year1=y1)[
