@@ -13,8 +13,8 @@ toward 1.
 
 Old definitions: UNGA agreement turned into an affinity; security as the focal state's own
 ATOP pledges, weighted 1 / 0.5 / 0.5 / 0.25; shared COW IGO counts; every shared format of
-the table, for every state in it. New: the defaults of :func:`multivector.analysis.panel.channel_shares`.
-Exports (unchanged) are shown for scale.
+the table, for every state in it. New: the defaults of
+:func:`multivector.analysis.panel.channel_shares`. Exports (unchanged) are shown for scale.
 """
 
 from __future__ import annotations

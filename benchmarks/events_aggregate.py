@@ -8,7 +8,8 @@ codes of the pinned crosswalk). Two outputs:
 * ``--tsv N``: N rows of the GDELT 2.0 export layout (61 tab-separated fields, no header), to
   time the reader (:func:`multivector.sources.event_files.read_events`);
 * the main run: the same draws already normalised to the ``events`` columns (what the reader
-  stores), as Parquet, to time the aggregation (:mod:`multivector.analysis.events.aggregate`) at scale.
+  stores), as Parquet, to time the aggregation (:mod:`multivector.analysis.events.aggregate`)
+  at scale.
 
 Run::
 

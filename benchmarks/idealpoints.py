@@ -276,7 +276,7 @@ def with_jax(votes: pd.DataFrame, rc: pd.DataFrame, ref: DynamicIdealPoints,
     """The full fit again with ``device="jax"``, beside numpy's ``ref``."""
     print("\n1b. Same fit, likelihood in jax (device='jax')")
     try:
-        from multivector.measures import _idealpoints_jax as jx
+        from multivector.measures.idealpoints import jax_likelihood as jx
     except ImportError as exc:
         print(f"   skipped: jax is not installed ({exc}); pip install -e '.[jax]' "
               f"(CPU) or '.[gpu]' (NVIDIA GPU)")

@@ -17,8 +17,8 @@ from scipy import special
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from multivector.measures import _idealpoints_jax as jx
 from multivector.measures.idealpoints import DynamicIdealPoints, resolve_device
+from multivector.measures.idealpoints import jax_likelihood as jx
 from test_idealpoints import anchor_of, simulate
 
 

@@ -14,8 +14,10 @@ import pytest
 from scipy.integrate import quad
 
 from multivector.analysis import panel
+from multivector.core.vocabulary import REST
 from multivector.measures import balance as bal
-from multivector.measures.channels import REST
+from multivector.measures import weight_draws as draws
+from multivector.measures.decomposition import decompose
 
 POLES = ["USA", "EU", "CHN", "RUS"]
 
@@ -216,11 +218,11 @@ def test_composite_evenness_array_path_equals_frame_path(weights):
     frame = bal.balance(s, weights=weights, sets=present_sets(s, weights))
     comp = frame[frame["channel"] == "composite"].set_index(["iso3", "year"])["evenness"]
     full = bal.complete_only(s)
-    units, chans, poles, S = bal.share_array(full)
-    W = bal.weight_matrix(chans, weights)
-    n_poles = bal.pole_counts(full, units, poles,
+    units, chans, poles, S = draws.share_array(full)
+    W = draws.weight_matrix(chans, weights)
+    n_poles = draws.pole_counts(full, units, poles,
                               channels=[c for c, x in zip(chans, W[0], strict=True) if x > 0])
-    J, C = bal.composite_evenness(S, W, n_poles)
+    J, C = draws.composite_evenness(S, W, n_poles)
     arr = pd.Series(J[0], index=pd.MultiIndex.from_frame(units))
     assert len(comp) >= 5
     pd.testing.assert_series_equal(arr.dropna().sort_index(), comp.sort_index(),
@@ -245,23 +247,23 @@ def test_composite_evenness_zero_weight_channel_brings_no_poles():
     expected = pielou([(5 / 7 + 0.4) / 2, (2 / 7 + 0.6) / 2])
     assert frame.loc["composite", "n_poles"] == 2
     assert frame.loc["composite", "evenness"] == pytest.approx(expected)
-    units, chans, poles, S = bal.share_array(s)
-    W = bal.weight_matrix(chans, w)
+    units, chans, poles, S = draws.share_array(s)
+    W = draws.weight_matrix(chans, w)
     weighted = [c for c, x in zip(chans, W[0], strict=True) if x > 0]
-    n_poles = bal.pole_counts(s, units, poles, channels=weighted)
+    n_poles = draws.pole_counts(s, units, poles, channels=weighted)
     assert n_poles.tolist() == [2]
-    assert bal.pole_counts(s, units, poles).tolist() == [3]
-    J, _ = bal.composite_evenness(S, W, n_poles, min_channels=2)
+    assert draws.pole_counts(s, units, poles).tolist() == [3]
+    J, _ = draws.composite_evenness(S, W, n_poles, min_channels=2)
     assert J[0, 0] == pytest.approx(expected)
 
 
 def test_composite_evenness_vectorised_over_draws():
     s = random_panel(seed=4)
     full = bal.complete_only(s)
-    units, chans, poles, S = bal.share_array(full)
-    n_poles = bal.pole_counts(full, units, poles)
-    W = bal.random_weights(chans, draws=5, seed=2)
-    J, _ = bal.composite_evenness(S, W, n_poles)
+    units, chans, poles, S = draws.share_array(full)
+    n_poles = draws.pole_counts(full, units, poles)
+    W = draws.random_weights(chans, draws=5, seed=2)
+    J, _ = draws.composite_evenness(S, W, n_poles)
     assert J.shape == (5, len(units))
     for d in range(5):
         w = dict(zip(chans, W[d], strict=True))
@@ -276,7 +278,7 @@ def test_share_array_layout_and_pole_counts():
     s = shares(channel("A", 2000, "unga", {"USA": 0.5, "EU": 0.5, REST: 0.0})
                + channel("A", 2000, "exports", {"USA": 0.2, "EU": np.nan, "CHN": 0.6, REST: 0.2})
                + channel("USA", 2000, "exports", {"USA": np.nan, "EU": 0.1, "CHN": 0.3}))
-    units, chans, poles, S = bal.share_array(s)
+    units, chans, poles, S = draws.share_array(s)
     assert units.to_dict("records") == [{"iso3": "A", "year": 2000},
                                         {"iso3": "USA", "year": 2000}]
     assert chans == ["exports", "unga"]
@@ -287,35 +289,35 @@ def test_share_array_layout_and_pole_counts():
     assert np.isnan(S[1, 1]).all()                                 # USA has no unga
     assert S[1, 0].tolist() == pytest.approx([0.0, 0.25, 0.75])
     # the focal state's own pole is not counted
-    assert bal.pole_counts(s, units, poles).tolist() == [3, 2]
+    assert draws.pole_counts(s, units, poles).tolist() == [3, 2]
 
 
 def test_composite_evenness_min_channels_and_single_pole():
     S = np.array([[[0.5, 0.5], [1.0, 0.0]],
                   [[0.5, 0.5], [np.nan, np.nan]]])
     W = np.array([[1.0, 1.0], [1.0, 0.0]])
-    J, C = bal.composite_evenness(S, W, np.array([2, 2]), min_channels=2)
+    J, C = draws.composite_evenness(S, W, np.array([2, 2]), min_channels=2)
     assert J[0, 0] == pytest.approx(pielou([0.75, 0.25]))
     assert C[0, 0].tolist() == pytest.approx([0.75, 0.25])
     assert np.isnan(J[0, 1])                        # one channel present
     assert np.isnan(J[1, 0])                        # one channel with positive weight
-    J1, _ = bal.composite_evenness(S, W, np.array([2, 2]), min_channels=1)
+    J1, _ = draws.composite_evenness(S, W, np.array([2, 2]), min_channels=1)
     assert J1[1, 1] == pytest.approx(1.0) and J1[1, 0] == pytest.approx(1.0)
-    Js, _ = bal.composite_evenness(S, W, np.array([1, 2]), min_channels=1)
+    Js, _ = draws.composite_evenness(S, W, np.array([1, 2]), min_channels=1)
     assert np.isnan(Js[0, 0])                       # one pole: evenness undefined
 
 
 # ----------------------------------------------------------------------------------- weights
 def test_weight_matrix_defaults_and_absent_channels():
-    W = bal.weight_matrix(["igo", "unga", "nothing"])
+    W = draws.weight_matrix(["igo", "unga", "nothing"])
     assert W.shape == (1, 3)
     assert W[0].tolist() == [bal.DEFAULT_WEIGHTS["igo"], bal.DEFAULT_WEIGHTS["unga"], 0.0]
-    assert bal.weight_matrix(["a", "b"], {"a": 2}).tolist() == [[2.0, 0.0]]
+    assert draws.weight_matrix(["a", "b"], {"a": 2}).tolist() == [[2.0, 0.0]]
 
 
 def test_random_weights_rows_sum_to_one_and_respect_zero_base():
     chans = ["unga", "exports", "igo", "formats"]
-    W = bal.random_weights(chans, draws=500, seed=3, base={"unga": 1, "exports": 2,
+    W = draws.random_weights(chans, draws=500, seed=3, base={"unga": 1, "exports": 2,
                                                            "igo": 0.0, "formats": 1})
     assert W.shape == (500, 4)
     assert np.allclose(W.sum(axis=1), 1.0)
@@ -323,12 +325,12 @@ def test_random_weights_rows_sum_to_one_and_respect_zero_base():
     assert (W[:, [0, 1, 3]] > 0).all()
     # flat Dirichlet over three channels: each weight has mean 1/3
     assert np.allclose(W[:, [0, 1, 3]].mean(axis=0), 1 / 3, atol=0.04)
-    assert np.array_equal(W, bal.random_weights(chans, 500, seed=3, base={
+    assert np.array_equal(W, draws.random_weights(chans, 500, seed=3, base={
         "unga": 1, "exports": 2, "igo": 0.0, "formats": 1}))
-    assert not np.array_equal(W, bal.random_weights(chans, 500, seed=4, base={
+    assert not np.array_equal(W, draws.random_weights(chans, 500, seed=4, base={
         "unga": 1, "exports": 2, "igo": 0.0, "formats": 1}))
     # a large alpha concentrates the draws around equal weights
-    tight = bal.random_weights(chans, 500, seed=3, alpha=200.0)
+    tight = draws.random_weights(chans, 500, seed=3, alpha=200.0)
     assert np.abs(tight - 0.25).max() < 0.1
 
 
@@ -337,7 +339,7 @@ def test_rank_within_ties_nans_and_groups():
     values = np.array([[0.9, 0.5, 0.9, np.nan, 0.1, 0.3],
                        [0.1, 0.5, 0.2, 0.7, 0.8, np.nan]])
     groups = np.array([2000, 2000, 2000, 2000, 2001, 2001])
-    r = bal.rank_within(values, groups)
+    r = draws.rank_within(values, groups)
     # row 0, year 2000: .9 and .9 tie for 1st, .5 is 3rd, NaN unranked; 2001: .3 > .1
     np.testing.assert_array_equal(r[0], [1, 3, 1, np.nan, 2, 1])
     # row 1, year 2000: .7 1st, .5 2nd, .2 3rd, .1 4th; 2001: .8 alone
@@ -358,7 +360,7 @@ def decomp_panel() -> pd.DataFrame:
 
 def test_decompose_contributions_add_up_and_still_channel_gives_zero():
     s = decomp_panel()
-    out = bal.decompose(s, "KAZ", 2000, 2010)
+    out = decompose(s, "KAZ", 2000, 2010)
     a = out.attrs
     b = bal.balance(s)
     comp = b[b["channel"] == "composite"].set_index("year")["evenness"]
@@ -379,7 +381,7 @@ def test_decompose_contributions_add_up_and_still_channel_gives_zero():
 
 def test_decompose_matches_independent_path_integral():
     s = decomp_panel()
-    out = bal.decompose(s, "KAZ", 2000, 2010)
+    out = decompose(s, "KAZ", 2000, 2010)
     comp = bal.composite_shares(s).pivot(index="pole", columns="year", values="share")
     n = len(comp)
     for pole, (s0, s1) in comp[[2000, 2010]].iterrows():
@@ -393,7 +395,7 @@ def test_decompose_matches_independent_path_integral():
 def test_decompose_runs_over_the_channels_of_both_years_only():
     s = decomp_panel()
     s = s[~((s["channel"] == "security") & (s["year"] == 2000))]
-    out = bal.decompose(s, "KAZ", 2000, 2010)
+    out = decompose(s, "KAZ", 2000, 2010)
     # security has no data in 2000: it is left out of both years, never a source of change
     assert set(out["channel"]) == {"exports", "unga"}
     ex = out[out["channel"] == "exports"].set_index("pole")
@@ -403,7 +405,7 @@ def test_decompose_runs_over_the_channels_of_both_years_only():
     assert out["contribution"].sum() + out.attrs["residual"] == pytest.approx(
         out.attrs["change"])
     with pytest.raises(ValueError, match="security: no data"):
-        bal.decompose(s, "KAZ", 2000, 2010, channels=("exports", "unga", "security"))
+        decompose(s, "KAZ", 2000, 2010, channels=("exports", "unga", "security"))
 
 
 def test_decompose_pole_starting_from_zero():
@@ -413,7 +415,7 @@ def test_decompose_pole_starting_from_zero():
                + channel("K", 2000, "unga", {"USA": 0.2, "EU": 0.8, "CHN": 0.0})
                + channel("K", 2010, "exports", {"USA": 0.3, "EU": 0.3, "CHN": 0.4})
                + channel("K", 2010, "unga", {"USA": 0.2, "EU": 0.7, "CHN": 0.1}))
-    out = bal.decompose(s, "K", 2000, 2010)
+    out = decompose(s, "K", 2000, 2010)
     a = out.attrs
     # composite 2000: (.35, .65, 0), still measured over three poles
     assert a["evenness0"] == pytest.approx(pielou([0.35, 0.65, 0.0]))
@@ -428,11 +430,11 @@ def test_decompose_identical_years_and_missing_year():
     s = decomp_panel()
     same = s[s["year"] == 2000]
     same = pd.concat([same, same.assign(year=2001)], ignore_index=True)
-    out = bal.decompose(same, "KAZ", 2000, 2001)
+    out = decompose(same, "KAZ", 2000, 2001)
     assert out.attrs["change"] == pytest.approx(0.0, abs=1e-12)
     assert np.abs(out["contribution"]).max() == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(ValueError, match="no composite"):
-        bal.decompose(s, "KAZ", 2000, 1999)
+        decompose(s, "KAZ", 2000, 1999)
 
 
 # ----------------------------------------------------------------------- panel share helpers

@@ -23,10 +23,12 @@ import pytest
 from typer.testing import CliRunner
 
 from multivector import warehouse
+from multivector.analysis.idealpoints import IdealPointSettings
 from multivector.cli import app
 from multivector.core.errors import SourceError
 from multivector.sources import unga
 from multivector.warehouse import idealpoints as idealpoint_store
+from multivector.warehouse import step_context
 
 runner = CliRunner()
 OLD = b"the previous warehouse, byte for byte"
@@ -124,7 +126,7 @@ def _stand_in_parsers(monkeypatch, fail_with: BaseException) -> None:
     """The build up to the UNGA parser, which fails as told (files and parsers stood in)."""
     from multivector.sources import igo
 
-    monkeypatch.setattr(warehouse, "_files",
+    monkeypatch.setattr(step_context, "source_files",
                         lambda source, mirror: [(f, Path(f.name)) for f in source.files])
     monkeypatch.setattr(igo, "read_manyios_memberships", lambda p: pd.DataFrame())
     monkeypatch.setattr(igo, "read_manyios_organizations", lambda p: pd.DataFrame())
@@ -169,8 +171,8 @@ def test_disk_full_during_ingest(case, request):
 INGEST = r"""
 import sys, time
 from pathlib import Path
-from multivector import warehouse
 from multivector.sources import dots, igo, unga
+from multivector.warehouse import step_context
 
 def slow(*args):
     time.sleep(120)
@@ -179,7 +181,8 @@ def parse_then_read_workbooks(*args):
     print("READY", flush=True)
     dots.read_dots([Path("x.xlsx")] * 8, workers=2)  # two more workers, parsing slowly
 
-warehouse._files = lambda source, mirror: [(f, Path(f.name)) for f in source.files]
+step_context.source_files = lambda source, mirror: [(f, Path(f.name))
+                                                    for f in source.files]
 igo.read_manyios_memberships = slow
 igo.read_manyios_organizations = slow
 dots.read_dots_file = slow
@@ -272,7 +275,7 @@ def test_sigkill_leaves_a_partial_build_that_the_next_build_removes(
         def no_source(source, mirror):
             raise SourceError("stop here")
 
-        monkeypatch.setattr(warehouse, "_files", no_source)
+        monkeypatch.setattr(step_context, "source_files", no_source)
         with pytest.raises(SourceError, match="stop here"):
             warehouse.build(target, progress=False)
         assert sorted(p.name for p in target.parent.iterdir()) == [live.name,
@@ -341,8 +344,7 @@ def test_idealpoints_with_other_settings_never_write_the_warehouse(reader_holdin
     assert [x.split(",")[:3] for x in lines[1:]] == [["KAZ", "1", "1946"], ["KAZ", "2", "1947"],
                                                      ["KAZ", "3", "1948"]]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
-    key = idealpoint_store.IdealPointSettings(rw_scale=0.2, first_session=1,
-                                              last_session=3).key
+    key = IdealPointSettings(rw_scale=0.2, first_session=1, last_session=3).key
     cache = path.parent / "warehouse.duckdb.idealpoints"
     assert sorted(p.name for p in cache.iterdir()) == [f"{key}.duckdb"]
     again = runner.invoke(app, IDEAL)  # read back from the cache, not fitted again
@@ -365,8 +367,7 @@ def test_failed_ideal_point_write_leaves_nothing(disk_full_while_storing_ideal_p
     before = _tree(path.parent)
     res = runner.invoke(app, IDEAL)
     assert res.exit_code == 1
-    key = idealpoint_store.IdealPointSettings(rw_scale=0.2, first_session=1,
-                                              last_session=3).key
+    key = IdealPointSettings(rw_scale=0.2, first_session=1, last_session=3).key
     cache = path.parent / "warehouse.duckdb.idealpoints" / f"{key}.duckdb"
     assert res.stderr.strip() == (f"error: could not store the ideal-point estimate at {cache}: "
                                   "[Errno 28] No space left on device; nothing was changed")

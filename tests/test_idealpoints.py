@@ -226,7 +226,8 @@ def test_blas_is_held_to_one_thread_while_fitting(simulated, monkeypatch):
 def test_jax_missing_gives_install_hint_and_auto_falls_back(monkeypatch):
     # as if jax were not installed: "import jax" raises ImportError
     monkeypatch.setitem(sys.modules, "jax", None)
-    monkeypatch.delitem(sys.modules, "multivector.measures._idealpoints_jax", raising=False)
+    monkeypatch.delitem(sys.modules, "multivector.measures.idealpoints.jax_likelihood",
+                        raising=False)
     with pytest.raises(ImportError, match=r"pip install \"multivector\[gpu\]\""):
         resolve_device("jax")
     votes, rc, _ = simulate(n_states=5, n_sessions=2, n_items=3)

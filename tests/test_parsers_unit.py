@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from multivector.core.errors import ParseError
-from multivector.sources import dots, unga, wdi
+from multivector.sources import dots, unga, unga_reconcile, wdi
 
 # --------------------------------------------------------------------------- DOTS
 
@@ -437,7 +437,7 @@ def _forms() -> unga.UngaForms:
 
 
 def test_combine_votes_follow_precedence():
-    _, votes = unga.combine(_forms())
+    _, votes = unga_reconcile.combine(_forms())
     assert list(votes.columns) == ["rcid", "iso3", "vote"]
     got = [(int(r.rcid), r.iso3, int(r.vote)) for r in votes.itertuples()]
     expected = [
@@ -458,7 +458,7 @@ def test_combine_votes_follow_precedence():
 
 
 def test_combine_rollcalls():
-    rc, _ = unga.combine(_forms())
+    rc, _ = unga_reconcile.combine(_forms())
     rc = rc.set_index("rcid")
     assert rc.index.tolist() == [10, 20, 30, 40, 50, 100010]
     assert rc["form"].to_dict() == {10: "long", 20: "long", 30: "pkg", 40: "wide",
@@ -497,7 +497,7 @@ def test_combine_renumbers_within_the_wide_table():
         **_issues(1), "row": [7]})], ignore_index=True)
     forms.wide_votes = pd.concat([forms.wide_votes, pd.DataFrame(
         [(40, 7, "USA", 2)], columns=["rcid", "row", "iso3", "vote"])], ignore_index=True)
-    rc, votes = unga.combine(forms)
+    rc, votes = unga_reconcile.combine(forms)
     rc = rc.set_index("rcid")
     assert rc.loc[100040, "rcid_published"] == 40
     assert rc.loc[100040, "date"] == dt.date(2023, 11, 1)
@@ -534,21 +534,21 @@ def test_reconcile_keeps_voetens_set_and_lists_the_rest():
         "row": [7]})], ignore_index=True)
     forms.wide_votes = pd.concat([forms.wide_votes, pd.DataFrame(
         [(35, 7, "GBR", 8)], columns=["rcid", "row", "iso3", "vote"])], ignore_index=True)
-    t = unga.reconcile(forms)
+    t = unga_reconcile.reconcile(forms)
     assert t.rollcalls["rcid"].tolist() == [10, 20, 30, 40, 50, 100010]
     assert not t.votes["rcid"].isin([25, 26, 35, 36]).any()
-    assert list(t.excluded.columns) == unga.EXCLUDED_COLUMNS
+    assert list(t.excluded.columns) == unga_reconcile.EXCLUDED_COLUMNS
     assert t.excluded.set_index("rcid")["reason"].to_dict() == {
         25: "not in the long release", 26: "paragraph", 35: "paragraph", 36: "amendment"}
     assert (t.excluded["form"] == "pkg").all()
     # combine() is reconcile() without the list
-    rc, votes = unga.combine(forms)
+    rc, votes = unga_reconcile.combine(forms)
     pd.testing.assert_frame_equal(rc, t.rollcalls)
     pd.testing.assert_frame_equal(votes, t.votes)
 
 
 def test_form_agreement_counts_disagreements():
-    fa = unga.form_agreement(_forms()).set_index(["form_a", "form_b"])
+    fa = unga_reconcile.form_agreement(_forms()).set_index(["form_a", "form_b"])
     # long vs pkg: shared roll call 20 (10 has no package row); USA 1 vs 3
     assert fa.loc[("long", "pkg")].to_dict() == {
         "rollcalls": 1, "cells": 3, "same": 2, "differ": 1, "share_same": 2 / 3}

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from multivector.analysis import panel
+from multivector.core.vocabulary import REST
 from multivector.measures import minerals as mn
 from multivector.measures import trade as tr
-from multivector.measures.channels import REST
 
 
 def row(reporter, partner, year, flow, value, partner_kind="state", reporter_kind="state",

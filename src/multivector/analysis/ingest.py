@@ -4,7 +4,8 @@ The warehouse builder parses the pinned sources into tables and computes nothing
 hands it two finish steps, run on the new file before it is renamed into place (so a failure in
 them leaves the previous warehouse untouched):
 
-1. the default UNGA ideal points (:func:`multivector.analysis.idealpoints.fit_default`);
+1. the default UNGA ideal points (:func:`multivector.analysis.idealpoints.fit_default`), as
+   soon as the UNGA tables are written;
 2. the results for every state (:func:`multivector.analysis.derive.compute`), stored with the
    settings they were computed with (:mod:`multivector.warehouse.derived`).
 """
@@ -28,7 +29,7 @@ def _derive(con: duckdb.DuckDBPyConnection, say: Callable[[str], None]) -> dict[
 
 
 FIT = FinishStep("idealpoints", "estimating UNGA ideal points (1946-2024)",
-                 idealpoints.fit_default)
+                 idealpoints.fit_default, after="unga")
 DERIVE = FinishStep("derived", "balance, sensitivity and power of every state", _derive)
 
 

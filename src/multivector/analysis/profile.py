@@ -23,6 +23,13 @@ from multivector.core.peers import PeerSet
 from multivector.core.validate import years as _validate_years
 from multivector.measures import alignment, shares, similarity
 from multivector.measures.channelset import ChannelSet
+from multivector.measures.decomposition import decompose
+from multivector.measures.weight_draws import (
+    composite_evenness,
+    pole_counts,
+    share_array,
+    weight_matrix,
+)
 
 if TYPE_CHECKING:
     from multivector.analysis.panel import UngaChannel
@@ -334,8 +341,8 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                          ignore_index=True)
         if cset.run is not None and cset.run[1] > cset.run[0]:
             try:  # over the headline run: the set is complete at both ends
-                decomposition = bal.decompose(sh, iso3, cset.run[0], cset.run[1],
-                                              bo.weight_dict(), cset.channels)
+                decomposition = decompose(sh, iso3, cset.run[0], cset.run[1],
+                                          bo.weight_dict(), cset.channels)
             except ValueError:
                 decomposition = pd.DataFrame()
 
@@ -648,10 +655,10 @@ def focal_balance(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, i
         reps = _unga_replicate_shares(con, iso3, years, pole_set, o, bo.n_boot, bo.seed)
         if len(reps):
             reps = reps.assign(iso3=iso3, channel="unga")
-            units_u, _, poles_u, S_u = bal.share_array(reps, ["iso3", "year", "replicate"],
-                                                       ["unga"])
-            n_u = bal.pole_counts(reps, units_u, poles_u, ["iso3", "year", "replicate"])
-            j_u, _ = bal.composite_evenness(S_u, np.ones((1, 1)), n_u, 1)
+            units_u, _, poles_u, S_u = share_array(reps, ["iso3", "year", "replicate"],
+                                                   ["unga"])
+            n_u = pole_counts(reps, units_u, poles_u, ["iso3", "year", "replicate"])
+            j_u, _ = composite_evenness(S_u, np.ones((1, 1)), n_u, 1)
             ev = units_u.assign(evenness=j_u[0]).groupby(["iso3", "year"])["evenness"]
             q = ev.quantile(alpha).rename("_lo").to_frame().join(
                 ev.quantile(1 - alpha).rename("_hi"))
@@ -688,10 +695,10 @@ def _composite_interval(point: pd.DataFrame, sh: pd.DataFrame, alt: pd.DataFrame
         frames.append(others.merge(rep_ids, how="cross"))
         frames.append(rows)
     allr = pd.concat(frames, ignore_index=True)
-    units, cs, poles, S = bal.share_array(allr, keys, list(chans))
-    npol = bal.pole_counts(allr, units, poles, keys, channels=list(chans))
-    j, _ = bal.composite_evenness(S, bal.weight_matrix(cs, bal.weights_over(chans, w)), npol,
-                                  len(chans))
+    units, cs, poles, S = share_array(allr, keys, list(chans))
+    npol = pole_counts(allr, units, poles, keys, channels=list(chans))
+    j, _ = composite_evenness(S, weight_matrix(cs, bal.weights_over(chans, w)), npol,
+                              len(chans))
     ev = units.assign(evenness=j[0]).groupby(["iso3", "year"])["evenness"]
     q = ev.quantile(alpha).rename("_lo").to_frame().join(ev.quantile(1 - alpha).rename("_hi"))
     crow = point["channel"] == "composite"

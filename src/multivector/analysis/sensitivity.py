@@ -41,6 +41,14 @@ from multivector.core import poles as poles_mod
 from multivector.core.progress import Steps
 from multivector.measures import balance, channelset
 from multivector.measures import channels as ch
+from multivector.measures.weight_draws import (
+    composite_evenness,
+    pole_counts,
+    random_weights,
+    rank_within,
+    share_array,
+    weight_matrix,
+)
 
 POLE_SETS = ("core", "wide")
 MEASURES = ("split", "agreement", "kappa", "idealpoint_distance")
@@ -170,9 +178,9 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
             sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame()),
                             sec.get((ps_name, w), pd.DataFrame())], ignore_index=True)
             sh = balance.complete_only(sh)
-            units, chs, poles, S = balance.share_array(sh, channels=chans)
+            units, chs, poles, S = share_array(sh, channels=chans)
             j = _set_evenness(sh, units, chs, poles, S, sets, weights, draws, seed)
-            r = balance.rank_within(j, units["year"].to_numpy())
+            r = rank_within(j, units["year"].to_numpy())
             frame = units.assign(pole_set=ps_name, measure=m, subset=sub, security=w,
                                  evenness=j[0], rank=r[0])
             rows.append(frame)
@@ -216,11 +224,11 @@ def _set_evenness(sh: pd.DataFrame, units: pd.DataFrame, chs: list[str], poles: 
         if not len(cols):
             continue
         idx = [chs.index(c) for c in cs]
-        W = np.vstack([balance.weight_matrix(list(cs), weights),
-                       balance.random_weights(list(cs), draws, seed, weights)])
+        W = np.vstack([weight_matrix(list(cs), weights),
+                       random_weights(list(cs), draws, seed, weights)])
         sub_units = units.iloc[cols].reset_index(drop=True)
-        npol = balance.pole_counts(sh, sub_units, poles, channels=list(cs))
-        jj, _ = balance.composite_evenness(S[cols][:, idx, :], W, npol, len(cs))
+        npol = pole_counts(sh, sub_units, poles, channels=list(cs))
+        jj, _ = composite_evenness(S[cols][:, idx, :], W, npol, len(cs))
         j[:, cols] = jj
     return j
 

@@ -32,6 +32,7 @@ from multivector.core.errors import MultivectorError
 from multivector.core.terms import explain
 from multivector.core.vocabulary import BALANCE_CHANNELS, DEFAULT_WEIGHTS
 from multivector.measures import balance as bal
+from multivector.measures.decomposition import decompose
 
 commands = typer.Typer()
 
@@ -110,7 +111,7 @@ def balance(
         if change:
             y0, y1 = _span(change)
             try:
-                dec = bal.decompose(sh, iso3, y0, y1, bo.weight_dict(), cset.channels)
+                dec = decompose(sh, iso3, y0, y1, bo.weight_dict(), cset.channels)
             except ValueError as exc:
                 raise MultivectorError(str(exc)) from None
             frame = dec.assign(iso3=iso3, year0=y0, year1=y1)[

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from multivector.core import states
 from multivector.core.errors import MultivectorError
 
 
@@ -36,8 +37,6 @@ def packaged_peer_sets() -> list[str]:
 
 
 def _from_table(name: str, raw: dict, where: str) -> PeerSet:
-    from multivector.core import states
-
     members = raw.get("members")
     if not isinstance(members, list) or not members:
         raise MultivectorError(f"{where}: peer set {name!r} needs a non-empty members list")

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from multivector.core import states
 from multivector.core.errors import MultivectorError, OptionError, PoleFileError
 
 OPEN_END = 9999
@@ -106,8 +107,6 @@ class PoleSet:
         """Members of each pole in ``year`` as text, for people: states first, then any
         reporting group (``BLX``, Belgium-Luxembourg as IMF trade reports it to 1996) marked
         as such."""
-        from multivector.core import states
-
         kinds = states.iso3_table().set_index("iso3")["kind"]
         out = {}
         for p in self.poles:
@@ -150,8 +149,6 @@ POLE_KEYS = {"id", "label", "members", "bloc"}
 def _known_code(code: str, file: str, pole: str) -> str:
     """An ISO3 code multivector knows, as written (upper case); a name or an unknown code is
     refused with the nearest codes, never silently dropped."""
-    from multivector.core import states
-
     up = code.strip().upper()
     if up in set(states.iso3_table().iso3):
         return up

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 
 class Steps:
     """A rich progress bar over ``total`` steps, shown only when ``show``; a context manager.
@@ -26,14 +28,6 @@ class Steps:
 
     def __enter__(self) -> Steps:
         if self.show:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
             self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                                 MofNCompleteColumn(), TimeElapsedColumn(),
                                 transient=self.transient)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+import country_converter as coco
 import numpy as np
 import pandas as pd
 
@@ -47,8 +48,6 @@ def _read_packaged_csv(name: str, **kw) -> pd.DataFrame:
 
 @cache
 def _converter():
-    import country_converter as coco
-
     logging.getLogger("country_converter").setLevel(logging.ERROR)
     return coco.CountryConverter()
 

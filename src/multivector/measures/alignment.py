@@ -26,7 +26,9 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
+from multivector.core.vocabulary import session_year
 from multivector.measures.similarity import CATEGORIES, measure_from_counts
 
 COLUMNS = ["iso3", "pole", "session", "year", "measure", "value", "lo", "hi", "n_votes",
@@ -66,7 +68,8 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
         ISO3 code of the focal state.
     membership : pandas.DataFrame
         ``pole, iso3, year``: members per year. A session's members are those of the year it
-        opened (1945 + session); a calendar year's, those of that year.
+        opened (:func:`multivector.core.vocabulary.session_year`); a calendar year's, those of
+        that year.
     pole_ids : list of str, optional
         Poles in output order (default: order of appearance in ``membership``).
     measure : str
@@ -106,7 +109,7 @@ def pole_alignment(votes: pd.DataFrame, rollcalls: pd.DataFrame, focal: str,
     alpha = (1 - level) / 2
     rows, rep_frames = [], []
     for period, grp in v.groupby(by, sort=True):
-        year = int(period) + 1945 if by == "session" else int(period)
+        year = session_year(period) if by == "session" else int(period)
         f = grp[grp["iso3"] == focal]
         if f.empty:
             continue
@@ -203,12 +206,10 @@ def idealpoint_distance(points: pd.DataFrame, focal: str, membership: pd.DataFra
         Columns as :func:`pole_alignment`, measure ``idealpoint_distance``, ``n_votes``
         missing.
     """
-    from scipy.special import ndtri
-
     pole_ids = pole_ids or list(dict.fromkeys(membership["pole"]))
     z = ndtri(0.5 + level / 2)
     f = points[points["iso3"] == focal][["session", "theta", "se"]]
-    p = points.assign(year=1945 + points["session"]).merge(
+    p = points.assign(year=session_year(points["session"])).merge(
         membership[membership["iso3"] != focal], on=["iso3", "year"])
     m = p.merge(f, on="session", suffixes=("", "_f"))
     m["d"] = (m["theta"] - m["theta_f"]).abs()
@@ -218,7 +219,7 @@ def idealpoint_distance(points: pd.DataFrame, focal: str, membership: pd.DataFra
     out["lo"] = (out["value"] - z * out["se"]).clip(lower=0.0)
     out["hi"] = out["value"] + z * out["se"]
     out["iso3"], out["measure"], out["n_votes"] = focal, "idealpoint_distance", np.nan
-    out["year"] = 1945 + out["session"]
+    out["year"] = session_year(out["session"])
     order = {q: i for i, q in enumerate(pole_ids)}
     out = out[out["pole"].isin(order)].sort_values(
         ["pole", "session"], key=lambda s: s.map(order) if s.name == "pole" else s)
@@ -237,10 +238,9 @@ def pole_trajectories(points: pd.DataFrame, membership: pd.DataFrame,
     pandas.DataFrame
         ``pole, session, year, theta, lo, hi, n_members``.
     """
-    from scipy.special import ndtri
-
     z = ndtri(0.5 + level / 2)
-    p = points.assign(year=1945 + points["session"]).merge(membership, on=["iso3", "year"])
+    p = points.assign(year=session_year(points["session"])).merge(membership,
+                                                                  on=["iso3", "year"])
     out = (p.assign(v=p["se"] ** 2).groupby(["pole", "session", "year"], as_index=False)
            .agg(theta=("theta", "mean"), v=("v", "sum"), n_members=("iso3", "nunique")))
     se = np.sqrt(out["v"]) / out["n_members"]

@@ -20,8 +20,11 @@ in a year), :mod:`multivector.measures.channelset`: a channel-year that lacks a 
 channel of its set is complete, so a source starting or ending cannot move it. Its evenness
 answers "are the state's dependencies spread over several poles *across* channels" — a state
 that trades with one pole and votes with another is more multivector than either channel alone
-says, which is the policy's point. Weights are documented in :data:`DEFAULT_WEIGHTS` and
-overridable; they are renormalised over the set.
+says, which is the policy's point. Default weights are
+:data:`multivector.core.vocabulary.DEFAULT_WEIGHTS` (imported here under that name),
+overridable; they are renormalised over the set. :mod:`multivector.measures.decomposition`
+splits a change of the composite evenness by channel and pole;
+:mod:`multivector.measures.weight_draws` computes it for many weightings at once.
 
 ``poles_share`` says of what the balance is measured: the poles' combined share of the
 channel's total (of all partners; 1 where a channel has no rest of the world), beside the
@@ -33,12 +36,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from multivector.core.vocabulary import COMPOSITE, DEFAULT_WEIGHTS, REST
 from multivector.measures import channelset
 from multivector.measures.concentration import clr, evenness
 
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "unga": 1.0, "exports": 1.0, "imports": 1.0, "security": 1.0, "igo": 0.5, "formats": 0.5,
-}
 MIN_CHANNELS = 3  # fewest channels with data for a composite
 KEYS = ["iso3", "year", "channel"]
 
@@ -63,7 +64,7 @@ def affinity(value: pd.Series, measure: str, scale: float = 1.0) -> pd.Series:
 def renormalise(shares: pd.DataFrame, keys: list[str] | None = None) -> pd.DataFrame:
     """Shares over the poles only (rest of the world and missing poles dropped), summing to 1."""
     keys = keys or KEYS
-    s = shares[shares["share"].notna() & (shares["pole"] != "Rest of world")].copy()
+    s = shares[shares["share"].notna() & (shares["pole"] != REST)].copy()
     tot = s.groupby(keys)["share"].transform("sum")
     s["share"] = s["share"] / tot.where(tot > 0)
     return s[s["share"].notna()]
@@ -124,7 +125,7 @@ def poles_share(shares: pd.DataFrame, keys: list[str] | None = None) -> pd.DataF
     """``keys`` + ``poles_share``: the poles' combined share of each channel's total (of all
     partners), 1 where the channel has no rest-of-the-world row."""
     keys = keys or KEYS
-    s = shares[shares["pole"] != "Rest of world"]
+    s = shares[shares["pole"] != REST]
     return (s.groupby(keys)["share"].sum(min_count=1).clip(upper=1.0)
             .rename("poles_share").reset_index())
 
@@ -136,7 +137,7 @@ def with_pole_share(shares: pd.DataFrame) -> pd.DataFrame:
     """
     keys = [k for k in KEYS if k in shares.columns]
     full = complete_only(shares)
-    s = full[full["pole"] != "Rest of world"]
+    s = full[full["pole"] != REST]
     tot = s.groupby(keys)["share"].transform("sum")
     ps = (s["share"] / tot.where(tot > 0)).rename("pole_share")
     out = shares.join(pd.concat([s[keys + ["pole"]], ps], axis=1).set_index(keys + ["pole"]),
@@ -234,7 +235,7 @@ def composite_shares(shares: pd.DataFrame, weights: dict[str, float] | None = No
     out = s.groupby([*keys, "pole"], as_index=False)["_ws"].sum().rename(
         columns={"_ws": "share"})
     out = out.join(nch[["n_channels", "channels"]], on=keys)
-    out.insert(len(keys), "channel", "composite")
+    out.insert(len(keys), "channel", COMPOSITE)
     return out.reset_index(drop=True)
 
 
@@ -267,9 +268,9 @@ def balance(shares: pd.DataFrame, weights: dict[str, float] | None = None,
     cps = cps.assign(w=cps["channel"].map(w).fillna(0.0))
     cps = cps[cps["w"] > 0].assign(_x=lambda d: d["poles_share"] * d["w"])
     cg = cps.groupby(["iso3", "year"]).agg(_x=("_x", "sum"), _w=("w", "sum"))
-    cg = (cg["_x"] / cg["_w"]).rename("poles_share").reset_index().assign(channel="composite")
+    cg = (cg["_x"] / cg["_w"]).rename("poles_share").reset_index().assign(channel=COMPOSITE)
     out = out.merge(pd.concat([ps, cg], ignore_index=True), on=KEYS, how="left")
-    out.loc[out["channel"] != "composite", ["n_channels", "channels"]] = pd.NA
+    out.loc[out["channel"] != COMPOSITE, ["n_channels", "channels"]] = pd.NA
     out["n_channels"] = out["n_channels"].astype("Int64")
     if chosen is not None:
         out.attrs["sets"] = chosen
@@ -313,213 +314,3 @@ def ranking_balance(shares: pd.DataFrame, weights: dict[str, float] | None = Non
                          for y, cs in by_year.items() if cs] or
                         [pd.DataFrame(columns=["iso3", "year", "reason"])], ignore_index=True)
     return out, missing, by_year
-
-
-def decompose(shares: pd.DataFrame, iso3: str, year0: int, year1: int,
-              weights: dict[str, float] | None = None,
-              channels: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Split the change of the composite evenness between two years by channel and pole.
-
-    The decomposition runs over one channel set (``channels``; default every weighted channel
-    complete in both years; reports pass the series set), complete in both years, so no
-    channel appears or disappears.
-    The composite share vector moves from ``s0`` to ``s1``; every channel-pole pair *cp*
-    moves its weighted share ``u_cp = w_c s_cp`` (weights renormalised over the set). Along
-    the straight path between the two, the change of Pielou's J is the path integral of its
-    gradient, which is exactly additive over the moving parts (integrated gradients;
-    Sundararajan, Taly & Yan 2017, ICML): ``dJ = sum_cp (u1_cp - u0_cp) * mean_t
-    dJ/ds_p(s(t))``. Along the straight path the mean gradient has a closed form,
-    ``-(b ln b - a ln a) / ((b - a) ln n)`` for a pole moving from share *a* to *b*, so the
-    contributions add up to the change exactly (up to rounding; reported in ``residual``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``channel, pole, share0, share1, contribution``; ``attrs`` holds ``evenness0``,
-        ``evenness1``, ``change`` and ``residual`` (change minus the sum of contributions).
-    """
-    w = DEFAULT_WEIGHTS if weights is None else weights
-    sub = complete_only(shares[(shares["iso3"] == iso3) & shares["year"].isin([year0, year1])])
-    if channels is None:  # every weighted channel complete in both years
-        both = [set(sub.loc[sub["year"] == y, "channel"]) for y in (year0, year1)]
-        channels = tuple(c for c in candidate_channels(list(dict.fromkeys(sub["channel"])), w)
-                         if c in both[0] & both[1])
-    for y in (year0, year1):
-        have = set(sub.loc[sub["year"] == y, "channel"])
-        lack = [c for c in channels if c not in have]
-        if not channels or lack:
-            raise ValueError(f"{iso3}: no composite in {y} on the channel set "
-                             f"{', '.join(channels) or '(none)'}"
-                             + (f" ({', '.join(lack)}: no data)" if lack else ""))
-    w = weights_over(channels, w)
-    s = renormalise(sub[sub["channel"].isin(channels)])
-    s = s.assign(w=s["channel"].map(w).fillna(0.0))
-    s = s[s["w"] > 0]
-    s["u"] = s["share"] * s["w"] / s.groupby("year")["w"].transform(
-        lambda x: x.groupby(s.loc[x.index, "channel"]).first().sum())
-    grid = s.pivot_table(index=["channel", "pole"], columns="year", values="u",
-                         aggfunc="sum").reindex(columns=[year0, year1]).fillna(0.0)
-    if grid.empty or grid[year0].sum() == 0 or grid[year1].sum() == 0:
-        raise ValueError(f"{iso3}: no composite in {year0} or {year1}")
-    poles = sorted(grid.index.get_level_values("pole").unique())
-    n = len(poles)
-    pidx = grid.index.get_level_values("pole").map({p: i for i, p in enumerate(poles)})
-    u0, u1 = grid[year0].to_numpy(), grid[year1].to_numpy()
-    agg = np.zeros((n, len(u0)))
-    agg[pidx.to_numpy(), np.arange(len(u0))] = 1.0
-    s0, s1 = agg @ u0, agg @ u1
-
-    def j(sv: np.ndarray) -> float:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            h = -np.nansum(np.where(sv > 0, sv * np.log(sv), 0.0))
-        return float(h / np.log(n))
-
-    # mean of dJ/ds_p = -(ln s_p + 1) / ln n along s_p(t) = a + t (b - a), in closed form:
-    # -(b ln b - a ln a) / ((b - a) ln n), and -(ln a + 1) / ln n when a = b
-    a, b_ = s0, s1
-
-    def xlogx(v: np.ndarray) -> np.ndarray:
-        return np.where(v > 0, v * np.log(np.where(v > 0, v, 1.0)), 0.0)
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        moving = np.abs(b_ - a) > 1e-15
-        grad = np.where(moving, -(xlogx(b_) - xlogx(a)) / np.where(moving, b_ - a, 1.0),
-                        -(np.log(np.where(a > 0, a, 1.0)) + 1))
-        grad = np.where(~moving & (a <= 0), 0.0, grad) / np.log(n)
-    contrib = (u1 - u0) * grad[pidx.to_numpy()]
-    out = pd.DataFrame({"channel": grid.index.get_level_values("channel"),
-                        "pole": grid.index.get_level_values("pole"),
-                        "share0": u0, "share1": u1, "contribution": contrib})
-    e0, e1 = j(s0), j(s1)
-    out.attrs.update(evenness0=e0, evenness1=e1, change=e1 - e0,
-                     residual=(e1 - e0) - float(contrib.sum()))
-    return out
-
-
-# ------------------------------------------------------------------ vectorised over weight draws
-def share_array(shares: pd.DataFrame, keys: list[str] | None = None,
-                channels: list[str] | None = None, poles: list[str] | None = None
-                ) -> tuple[pd.DataFrame, list[str], list[str], np.ndarray]:
-    """Renormalised pole shares as an array ``S[n, c, p]`` (units x channels x poles).
-
-    A channel with no data for a unit is NaN across its poles; a pole missing within a present
-    channel (no value, or the state itself) has share 0 there.
-
-    Returns
-    -------
-    (pandas.DataFrame, list, list, numpy.ndarray)
-        The units (``keys`` columns, row *n* of the array), the channels, the poles, and S.
-    """
-    keys = keys or ["iso3", "year"]
-    s = renormalise(shares, [*keys, "channel"])
-    channels = channels or sorted(s["channel"].unique())
-    poles = poles or list(dict.fromkeys(s["pole"]))
-    s = s[s["channel"].isin(channels) & s["pole"].isin(poles)]
-    units = s[keys].drop_duplicates().sort_values(keys).reset_index(drop=True)
-    uidx = pd.MultiIndex.from_frame(units)
-    n = uidx.get_indexer(pd.MultiIndex.from_frame(s[keys]))
-    c = pd.Index(channels).get_indexer(s["channel"])
-    p = pd.Index(poles).get_indexer(s["pole"])
-    S = np.full((len(units), len(channels), len(poles)), np.nan)
-    present = np.zeros((len(units), len(channels)), dtype=bool)
-    present[n, c] = True
-    S[present] = 0.0
-    S[n, c, p] = s["share"].to_numpy()
-    return units, list(channels), list(poles), S
-
-
-def pole_counts(shares: pd.DataFrame, units: pd.DataFrame, poles: list[str],
-                keys: list[str] | None = None, channels: list[str] | None = None
-                ) -> np.ndarray:
-    """Number of poles each unit's balance is measured over (those with a share in any channel:
-    a pole that is the focal state itself is left out).
-
-    ``channels`` restricts the count to those channels: pass the channels with a positive
-    weight, as a channel that does not enter the composite brings no poles to it
-    (:func:`composite_shares`).
-    """
-    keys = keys or ["iso3", "year"]
-    s = shares[shares["share"].notna() & shares["pole"].isin(poles)]
-    if channels is not None:
-        s = s[s["channel"].isin(channels)]
-    n = s.groupby(keys)["pole"].nunique()
-    return units.join(n.rename("_n"), on=keys)["_n"].fillna(0).to_numpy()
-
-
-def composite_evenness(S: np.ndarray, W: np.ndarray, n_poles: np.ndarray,
-                       min_channels: int = MIN_CHANNELS) -> tuple[np.ndarray, np.ndarray]:
-    """Pielou evenness of the composite for every weight draw at once.
-
-    Parameters
-    ----------
-    S : numpy.ndarray
-        ``(n, c, p)`` from :func:`share_array`.
-    W : numpy.ndarray
-        ``(d, c)`` non-negative channel weights, one row per draw.
-    n_poles : numpy.ndarray
-        ``(n,)`` poles each unit is measured over.
-    min_channels : int
-        Fewest channels with data (and positive weight) for a composite.
-
-    Returns
-    -------
-    (numpy.ndarray, numpy.ndarray)
-        Evenness ``(d, n)`` (NaN where the composite is undefined) and the composite shares
-        ``(d, n, p)``.
-    """
-    present = ~np.isnan(S[:, :, 0])  # (n, c)
-    S0 = np.nan_to_num(S)
-    w = W[:, None, :] * present[None, :, :]  # (d, n, c)
-    wsum = w.sum(axis=2, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        w = w / wsum
-        comp = np.einsum("dnc,ncp->dnp", w, S0)
-        h = -np.where(comp > 0, comp * np.log(np.where(comp > 0, comp, 1.0)), 0.0).sum(axis=2)
-        j = h / np.log(n_poles)[None, :]
-    n_ch = ((W[:, None, :] > 0) & present[None, :, :]).sum(axis=2)
-    j = np.where((n_ch >= min_channels) & (n_poles[None, :] > 1), np.clip(j, 0.0, 1.0),
-                 np.nan)
-    return j, comp
-
-
-def weight_matrix(channels: list[str], weights: dict[str, float] | None = None) -> np.ndarray:
-    """``(1, c)`` weights of the channels (default :data:`DEFAULT_WEIGHTS`; absent: 0)."""
-    w = DEFAULT_WEIGHTS if weights is None else weights
-    return np.array([[float(w.get(c, 0.0)) for c in channels]])
-
-
-def random_weights(channels: list[str], draws: int, seed: int = 0,
-                   base: dict[str, float] | None = None, alpha: float = 1.0) -> np.ndarray:
-    """``(draws, c)`` channel weights drawn from a Dirichlet distribution.
-
-    Channels with zero weight in ``base`` stay at zero; ``alpha`` = 1 draws uniformly from
-    every weighting of the others (flat Dirichlet).
-    """
-    b = weight_matrix(channels, base)[0]
-    on = b > 0
-    rng = np.random.default_rng(seed)
-    out = np.zeros((draws, len(channels)))
-    out[:, on] = rng.dirichlet(np.full(on.sum(), alpha), size=draws)
-    return out
-
-
-def rank_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Rank (1 = highest; ties share the best rank; NaN unranked) within each group, per row.
-
-    Parameters
-    ----------
-    values : numpy.ndarray
-        ``(d, n)``.
-    groups : numpy.ndarray
-        ``(n,)`` group of each column (e.g. the year).
-    """
-    from scipy.stats import rankdata
-
-    out = np.full(values.shape, np.nan)
-    for g in np.unique(groups):
-        cols = np.flatnonzero(groups == g)
-        v = values[:, cols]
-        ok = ~np.isnan(v)
-        r = rankdata(np.where(ok, -v, np.inf), method="min", axis=1).astype(float)
-        out[:, cols] = np.where(ok, r, np.nan)
-    return out

@@ -2,7 +2,8 @@
 
 ``METHODS.md``: for a focal state, channel and year, ``s_p = v_p / sum_q v_q`` over the poles
 *p* and the rest of the world. How a pole's value ``v_p`` is formed from its members depends on
-the channel and is stated with it (:data:`CHANNELS`):
+the channel and is stated with it (``aggregate`` in
+:data:`multivector.core.vocabulary.CHANNELS`):
 
 ``sum``
     volumes add up: a bloc's value is the sum over its members (exports to the EU are the
@@ -21,59 +22,10 @@ the flag ``self``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-REST = "Rest of world"
-
-
-@dataclass(frozen=True)
-class Channel:
-    """How a channel's dyadic values become shares by pole."""
-
-    name: str
-    title: str
-    unit: str
-    aggregate: str  # "sum" or "mean"
-    source: str
-    description: str
-
-
-CHANNELS: dict[str, Channel] = {c.name: c for c in (
-    Channel("exports", "Exports by buyer", "US$ million", "sum", "IMF DOTS (COW Trade before "
-            "1960)", "the focal state's exports to each partner, FOB, as it reports them; the "
-            "partner's mirror figure where its own is missing"),
-    Channel("imports", "Imports by supplier", "US$ million", "sum", "IMF DOTS (COW Trade "
-            "before 1960)", "the focal state's imports from each partner, CIF, as it reports "
-            "them; the partner's mirror figure where its own is missing"),
-    Channel("security", "Alliance ties", "tie strength", "mean", "ATOP 5",
-            "strength of the strongest alliance obligation with each partner in force that "
-            "year (defence or offence 1, neutrality or non-aggression 0.5, consultation "
-            "0.25)"),
-    Channel("igo", "Shared IGO memberships", "shared IGOs", "mean",
-            "manyIOs MIGO (Roger & Rowan) to 2010",
-            "number of intergovernmental organisations in which both are full members, "
-            "leaving out those every pole belongs to"),
-    Channel("formats", "Shared regional formats", "shared formats", "mean",
-            "multivector formats table", "number of the formats of the maintained table (EAEU, "
-            "CSTO, SCO, CIS, OTS, CICA, BRICS, C5+1...) both belong to, leaving out those "
-            "every pole belongs to; only for the post-Soviet and SCO states the table is built "
-            "for"),
-    # issue 13: outside the balance composite's default set (panel.CHANNELS)
-    Channel("arms", "Arms imports by supplier", "TIV million", "sum", "SIPRI Arms Transfers "
-            "Database", "SIPRI trend-indicator value of the major conventional arms delivered "
-            "to the focal state by each supplier that year; unknown suppliers, non-state "
-            "actors and organisations count in the total (rest of the world)"),
-    Channel("investment", "Inward FDI stock by partner", "EUR million", "sum",
-            "wiiw FDI Database (National Bank of Kazakhstan)", "the focal state's inward FDI "
-            "stock by immediate investing country; Kazakhstan only (2003-2021)"),
-    Channel("events", "Cooperative events", "events", "sum", "ingested event data (ICEWS, "
-            "GDELT, POLECAT)", "events of verbal or material cooperation (PLOVER quad classes "
-            "1-2) between the focal state and each partner, either side acting; outside the "
-            "default composite"),
-)}
+from multivector.core.vocabulary import REST
 
 
 def pole_shares(dyads: pd.DataFrame, membership: pd.DataFrame, aggregate: str,

@@ -35,7 +35,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-REST = "Rest of world"
+from multivector.core.vocabulary import REST
+
 RANK_COVERAGE = 0.9  # a ranking set may leave out at most 10% of the best-covered set's states
 MIN_RANK_STATES = 20  # fewer states on any common set of channels is no ranking of states
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from multivector.measures.channels import REST, self_poles
+from multivector.core.vocabulary import REST
+from multivector.measures.channels import self_poles
 
 PRODUCER_KINDS = ("state", "historical", "territory")
 

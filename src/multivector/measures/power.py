@@ -42,6 +42,8 @@ OLS regression of reach on position across the ranked states of the year.
 
 from __future__ import annotations
 
+from importlib import resources
+
 import numpy as np
 import pandas as pd
 
@@ -291,8 +293,6 @@ def published_benchmark() -> pd.DataFrame:
     the year of ours it is compared with, the published rank and score, and the page each
     value was read from. The Lowy Institute Asia Power Index 2018 (scores out of 100).
     """
-    from importlib import resources
-
     with resources.files("multivector.data").joinpath(BENCHMARK_FILE).open() as fh:
         return pd.read_csv(fh)
 

@@ -1,11 +1,11 @@
 """What-if transforms of a shares frame: pure functions, no warehouse.
 
 A scenario changes a state's engagement by pole in one channel (or all of them) and leaves
-the balance index to say what the change does (:mod:`multivector.analysis.whatif` recomputes the
-balance and rank against the baseline). Input is the long frame of
-:func:`multivector.analysis.panel.all_shares`: ``iso3, year, channel, pole, share`` (with the ``Rest of
-world`` row where a channel has one). Every transform returns a new frame whose shares still
-sum to what they summed to in each ``iso3, year, channel`` group:
+the balance index to say what the change does (:mod:`multivector.analysis.whatif` recomputes
+the balance and rank against the baseline). Input is the long frame of
+:func:`multivector.analysis.panel.all_shares`: ``iso3, year, channel, pole, share`` (with the
+``Rest of world`` row where a channel has one). Every transform returns a new frame whose
+shares still sum to what they summed to in each ``iso3, year, channel`` group:
 
 * :func:`scale` multiplies one pole's engagement by a factor ``f`` (0 drops it: Russia's
   transit cut, an EU demand shock of -20% is ``f = 0.8``). Shares are of the channel's total,
@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from multivector.core.errors import MultivectorError
+from multivector.core.vocabulary import REST
 from multivector.measures.concentration import evenness
 
 ALL = "*"
@@ -45,7 +46,7 @@ def _check(shares: pd.DataFrame, channel: str, pole: str) -> None:
                                f"{', '.join(sorted(set(shares['channel'])))}")
     if pole not in set(shares["pole"]):
         raise MultivectorError(f"scenario: pole {pole!r} is not in the pole set; poles: "
-                               f"{', '.join(sorted(set(shares['pole']) - {'Rest of world'}))}")
+                               f"{', '.join(sorted(set(shares['pole']) - {REST}))}")
 
 
 def scale(shares: pd.DataFrame, channel: str, pole: str, factor: float,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-REST = "Rest of world"
+from multivector.core.vocabulary import REST
 
 
 def trade_shares(trade: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:

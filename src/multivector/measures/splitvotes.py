@@ -30,7 +30,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-REST = "Rest of world"
+from multivector.core.vocabulary import REST
+
 VOTES = (1, 2, 3)  # yes, abstain, no (Voeten's coding)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyreadr
 
 from multivector.core import states
 from multivector.core.errors import ParseError
@@ -21,8 +22,6 @@ NMC_COLUMNS = ["ccode", "year", "milex", "milper", "irst", "pec", "tpop", "upop"
 
 def read_single_frame(path: str | Path) -> pd.DataFrame:
     """The one data frame an R data file holds (pyreadr); ParseError otherwise."""
-    import pyreadr
-
     try:
         frames = pyreadr.read_r(str(path))
     except Exception as exc:

@@ -19,9 +19,15 @@ from aggregates. Values are as reported by the reporter (no mirror flows).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
 import re
+import signal
+import sys
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from multivector.core.errors import ParseError
@@ -96,8 +102,6 @@ def read_dots_file(path: str | Path) -> pd.DataFrame:
         When the workbook lacks a sheet or departs from the published layout; the message names
         the file, sheet, row and value.
     """
-    import openpyxl
-
     path = Path(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -127,15 +131,9 @@ def init_worker() -> None:
     """Set up a worker process of a build: the default SIGTERM action (the parent's handler,
     inherited through fork, would raise in it), SIGINT left to the parent, and on Linux a
     SIGKILL when the parent dies, so that no worker outlives a killed build."""
-    import contextlib
-    import signal
-    import sys
-
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
-        import ctypes
-
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
@@ -152,8 +150,6 @@ def read_dots(paths: list[Path], workers: int = 2, progress=None) -> pd.DataFram
             if progress:
                 progress()
     else:
-        import multiprocessing
-
         # a Pool, not a ProcessPoolExecutor: leaving the block (a signal, an error) terminates
         # the workers at once instead of letting them finish every queued file
         with multiprocessing.get_context("fork").Pool(workers, initializer=init_worker) as pool:

@@ -14,6 +14,11 @@ import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pooch
+import requests
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from multivector.core import paths
 from multivector.core.errors import ChecksumError, SourceError
@@ -71,9 +76,6 @@ def _from_local_url(entry: FileEntry) -> Path:
 
 
 def _from_network(entry: FileEntry) -> Path:
-    import pooch
-    import requests
-
     target = cached_path(entry)
     if target.exists() and sha256_of(target) != entry.sha256:
         log.warning("%s: cached copy is corrupt (checksum mismatch); fetching it again", target)
@@ -133,8 +135,6 @@ def fetch(entry: FileEntry, mirror: Path | None = None) -> Path:
 def local_path(entry: FileEntry, mirror: Path | None = None) -> Path:
     """Where ``entry`` is read from without the network: its file:// path, the mirror or cache."""
     if entry.url.startswith("file://"):
-        from urllib.parse import unquote, urlparse
-
         return Path(unquote(urlparse(entry.url).path))
     root = mirror if mirror is not None else paths.mirror_root()
     return entry.under(root) if root is not None else cached_path(entry)
@@ -243,14 +243,6 @@ def pull(names: Iterable[str] | None = None, mirror: Path | None = None,
             one(name, f)
         _raise_failures(failures, len(entries))
         return out
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
                TimeRemainingColumn())
     with Progress(*columns, transient=True) as bar:

@@ -12,13 +12,13 @@ Dates are ISO dates (``YYYY-MM-DD``), or ``YYYY-MM`` / ``YYYY`` where only that 
 certain. ``from_date`` is the first day of the spell; ``to_date`` is the day the spell ended (the
 day a withdrawal, suspension or change of status took effect), empty while the spell goes on.
 
-Membership rule, as for blocs (:mod:`multivector.core.poles`): a state holds a status in year *Y* when
-it holds it on 31 December of *Y*, that is when ``from_date <= Y-12-31 < to_date``. Because every
-date of a year lies on or before its 31 December, the rule needs only the year of each date, so
-partial dates are exact under it: a spell counts in the years ``year(from_date)`` to
+Membership rule, as for blocs (:mod:`multivector.core.poles`): a state holds a status in year *Y*
+when it holds it on 31 December of *Y*, that is when ``from_date <= Y-12-31 < to_date``. Because
+every date of a year lies on or before its 31 December, the rule needs only the year of each date,
+so partial dates are exact under it: a spell counts in the years ``year(from_date)`` to
 ``year(to_date) - 1``. Georgia left the CIS on 18 August 2009, so it is a member to 2008; a spell
-``2015-08`` to ``2020`` counts in 2015-2019; a spell that starts and ends in the same year counts
-in none.
+``2015-08`` to ``2020`` counts in 2015-2019; a spell that starts and ends in the same year counts in
+none.
 
 An open spell (no ``to_date``) is known to hold up to the day the table was last reviewed
 (:data:`LAST_REVIEWED`), so :func:`membership` counts it to the last 31 December on or before that
@@ -178,10 +178,10 @@ def validate_formats(table: pd.DataFrame, file: str) -> pd.DataFrame:
 
     Rules: the columns are :data:`COLUMNS`; ``format, format_name, kind, iso3, status, from_date,
     source_title`` and ``source_url`` are filled in; ``iso3`` is a known ISO3 code
-    (:func:`multivector.core.states.iso3_table`); ``kind`` and ``status`` are values of :data:`KINDS`
-    and :data:`STATUSES`; ``source_url`` is an http(s) address; dates parse and ``to_date`` comes
-    after ``from_date``; one format has one name and one kind; the spells of a state in a format
-    do not overlap (one may start on the day the previous one ends).
+    (:func:`multivector.core.states.iso3_table`); ``kind`` and ``status`` are values of
+    :data:`KINDS` and :data:`STATUSES`; ``source_url`` is an http(s) address; dates parse and
+    ``to_date`` comes after ``from_date``; one format has one name and one kind; the spells of a
+    state in a format do not overlap (one may start on the day the previous one ends).
 
     Parameters
     ----------

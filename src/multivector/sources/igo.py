@@ -62,6 +62,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import rdata
 
 from multivector.core import states
 from multivector.core.errors import ParseError
@@ -161,8 +162,6 @@ def read_list_of_frames(path: str | Path) -> dict[str, pd.DataFrame]:
     messydates' ``mdate``, bibentry attributes) and falls back to the underlying vectors, which
     is what is wanted; those warnings are silenced.
     """
-    import rdata
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

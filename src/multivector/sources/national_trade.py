@@ -46,9 +46,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
+import xlrd
 
 from multivector.core.errors import ParseError
+from multivector.core.states import _converter
 
 COLUMNS = ["reporter", "partner", "partner_label", "partner_kind", "year", "flow",
            "value_usd_m", "provisional", "source", "file"]
@@ -179,8 +182,6 @@ def read_kaz_file(path: str | Path) -> pd.DataFrame:
     holds). Raises :class:`~multivector.core.errors.ParseError` naming the file, sheet, row and
     value where the layout departs from the published one.
     """
-    import xlrd
-
     path = Path(path)
     try:
         wb = xlrd.open_workbook(str(path))
@@ -215,8 +216,6 @@ UZB_NAMES = ["Code", "Klassifikator", "Klassifikator_ru", "Klassifikator_en"]
 
 @cache
 def _numeric_iso3() -> dict[str, str]:
-    from multivector.core.states import _converter
-
     data = _converter().data
     return dict(zip(data["ISOnumeric"].astype(str).str.zfill(3), data["ISO3"], strict=True))
 
@@ -283,8 +282,6 @@ def read_kgz_file(path: str | Path) -> pd.DataFrame:
     The flow comes from the English title (row 1, column C). Raises ParseError (file, row,
     value) where the layout departs from the published one.
     """
-    import openpyxl
-
     path = Path(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

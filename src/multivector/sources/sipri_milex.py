@@ -34,6 +34,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
 from multivector.core import states
@@ -114,8 +115,6 @@ def read_milex_workbook(path: str | Path) -> pd.DataFrame:
         the sheets listing different countries, two names that are one state with values in
         one year; named file, sheet, row and value.
     """
-    import openpyxl
-
     path = Path(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

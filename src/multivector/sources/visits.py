@@ -13,8 +13,8 @@ One XML file per traveller (``president-travels/<who>.xml``, ``secretary-travels
 
 One ``<trip>`` is one country visited on one journey. Countries are keyed by the ``id`` slug
 (``korea-south``, ``russia``); the text varies over time (``U.S.S.R.`` and ``Russia`` are both
-``russia``). Slugs resolve through :func:`multivector.core.states.resolve_names` under the source key
-``hsg`` (overrides in ``data/country_names.csv`` for historical states and places
+``russia``). Slugs resolve through :func:`multivector.core.states.resolve_names` under the
+source key ``hsg`` (overrides in ``data/country_names.csv`` for historical states and places
 country_converter cannot know), falling back to the country text; what neither resolves is
 ``unmapped``, kept and reported.
 

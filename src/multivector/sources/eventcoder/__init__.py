@@ -7,6 +7,8 @@ readers, the GSR layout and the scores need only the base install.
 
 from __future__ import annotations
 
+import importlib.util
+
 from multivector.core.errors import MultivectorError
 
 INSTALL = "pip install 'multivector[events]'"
@@ -21,8 +23,6 @@ class EventsExtraMissingError(MultivectorError):
 def require_events() -> None:
     """Raise :class:`EventsExtraMissingError`, naming the install command, unless the extra's
     modules can be imported."""
-    import importlib.util
-
     missing = [m for m in EXTRA_MODULES if importlib.util.find_spec(m) is None]
     if missing:
         raise EventsExtraMissingError(

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from multivector.core.errors import ParseError
+from multivector.sources import fetch, registry
 
 QUAD: dict[str, int] = {
     "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1,
@@ -68,8 +69,6 @@ def parse_crosswalk(path: str | Path) -> pd.DataFrame:
 
 @cache
 def _packaged_table() -> pd.DataFrame:
-    from multivector.sources import fetch, registry
-
     src = registry.get_source("plover")
     path = next(fetch.fetch(f) for f in src.files if f.mirror_path.endswith(".txt"))
     return parse_crosswalk(path)

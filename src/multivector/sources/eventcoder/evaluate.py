@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from multivector.core.errors import ParseError
+from multivector.sources.eventcoder.gazetteer import default_gazetteer
 from multivector.sources.eventcoder.gsr import Record
 from multivector.sources.eventcoder.plover import QUADS, current_type
 
@@ -45,8 +46,6 @@ def score(records: list[Record], pred: pd.DataFrame, igo_codes: set[str] | None 
           file: str = "predictions") -> dict[str, float]:
     """The figures of the module's notes for predictions (one row per record id)."""
     if igo_codes is None:
-        from multivector.sources.eventcoder.gazetteer import default_gazetteer
-
         igo_codes = {c for c, k in default_gazetteer().entries.values() if k == "igo"}
     by_id = pred.set_index("id")
     missing = [r.id for r in records if r.id not in by_id.index]

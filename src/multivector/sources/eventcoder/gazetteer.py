@@ -18,6 +18,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import country_converter as coco
+
 from multivector.core.errors import DataTableError
 
 _CAPITALISED = re.compile(r"(?<![\w-])[A-Z][a-z]{5,}(?![\w-])")
@@ -61,8 +63,6 @@ def read_table(path: Path | None = None) -> list[tuple[str, str, str]]:
 
 
 def _state_names() -> list[tuple[str, str, str]]:
-    import country_converter as coco
-
     data = coco.CountryConverter().data
     out = []
     for _, r in data[["name_short", "name_official", "ISO3"]].iterrows():

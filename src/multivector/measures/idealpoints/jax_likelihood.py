@@ -36,6 +36,11 @@ def gpu_devices() -> list:
         return []
 
 
+def default_device():
+    """jax's default device (its first: a GPU or TPU when jax has one, else the CPU)."""
+    return jax.devices()[0]
+
+
 def describe(device) -> str:
     """A device in words, e.g. ``jax 0.10.2 on cpu (cpu)``."""
     return f"jax {jax.__version__} on {device.platform} ({device.device_kind})"
