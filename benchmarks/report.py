@@ -54,8 +54,8 @@ def report_timings(iso3: str, out_dir: Path) -> None:
 def sensitivity_timing() -> None:
     """The sensitivity run for every state, 1992-2024, default settings (issue 6's target).
 
-    The run itself is :func:`multivector.analysis.sensitivity.run`, maintained with the balance index;
-    this only times it.
+    The run itself is :func:`multivector.analysis.sensitivity.run`, maintained with the
+    balance index; this only times it.
     """
     from multivector import warehouse
     from multivector.analysis import sensitivity

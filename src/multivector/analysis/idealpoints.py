@@ -98,7 +98,8 @@ def ensure(path: Path, settings: IdealPointSettings, refit: bool = False,
     """Make sure an estimate for ``settings`` exists for the warehouse at ``path``; its key.
 
     The default estimate is the warehouse's own (``refit`` fits it again into the cache file,
-    leaving the warehouse untouched); other settings live in :func:`multivector.warehouse.idealpoints.cache_file`.
+    leaving the warehouse untouched); other settings live in
+    :func:`multivector.warehouse.idealpoints.cache_file`.
     """
     with contextlib.closing(open_checked(Path(path))) as con:
         built_at = store.built_at_of(con)

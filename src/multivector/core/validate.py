@@ -1,9 +1,10 @@
 """One validation layer for what users and callers pass in: numbers, year ranges, weights,
 output paths.
 
-The command line (:mod:`multivector.cli.main`) and the option dataclasses of the Python API
-(:class:`multivector.analysis.profile.UngaOptions`, :class:`multivector.analysis.profile.BalanceOptions`,
-:class:`multivector.warehouse.idealpoints.IdealPointSettings`) check through the same :data:`RULES`,
+The command line (:mod:`multivector.cli`), the web's query parameters and the option
+dataclasses of the Python API (:class:`multivector.analysis.profile.UngaOptions`,
+:class:`multivector.analysis.options.BalanceOptions`,
+:class:`multivector.analysis.idealpoints.IdealPointSettings`) check through the same :data:`RULES`,
 so a value refused on the command line is refused from Python with the same words; only the
 name differs (``--boot`` there, ``n_boot`` here). Every refusal is an
 :class:`multivector.core.errors.OptionError` naming the option, the rule and the value.
@@ -213,7 +214,8 @@ def named_weights(text: str | None, known: tuple[str, ...], what: str
 
 
 def channel_weights(text: str | None) -> tuple[tuple[str, float], ...] | None:
-    """``--weights`` text over the balance channels (:data:`multivector.core.vocabulary.BALANCE_CHANNELS`)."""
+    """``--weights`` text over the balance channels
+    (:data:`multivector.core.vocabulary.BALANCE_CHANNELS`)."""
     weights = named_weights(text, BALANCE_CHANNELS, "channel")
     return None if weights is None else tuple(weights.items())
 

@@ -18,7 +18,7 @@ Sessions and years
 Voeten's session *s* opens in September of year ``1945 + s`` (session 1 = 1946). A session's
 year is the year it opened (:func:`session_year`); a calendar year's session is the one that
 opened in it (:func:`year_session`). Roll calls of January-August belong to the previous
-session's resumed part (:func:`multivector.sources.unga.session_of_date` applies the opening
+session's resumed part (:func:`multivector.sources.unga.session_from_date` applies the opening
 dates).
 """
 

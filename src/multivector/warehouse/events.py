@@ -176,7 +176,8 @@ QUAD_NUMBER = {"VERBAL COOPERATION": 1, "MATERIAL COOPERATION": 2, "VERBAL CONFL
 
 
 def store_events(events: pd.DataFrame, path: Path | None = None) -> tuple[int, int]:
-    """Add events coded from text (rows of :data:`multivector.sources.eventcoder.coder.EVENT_COLUMNS`).
+    """Add events coded from text (rows of
+    :data:`multivector.sources.eventcoder.coder.EVENT_COLUMNS`).
 
     A document whose sha256 is already stored is skipped. Returns (events added, documents
     skipped).

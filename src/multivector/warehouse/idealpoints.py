@@ -82,7 +82,8 @@ def built_at_of(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def cached_is_current(cache: Path, built_at: str | None, key: str) -> bool:
-    """Whether ``cache`` holds the estimate ``key`` fitted on the warehouse built at ``built_at``."""
+    """Whether ``cache`` holds the estimate ``key`` fitted on the warehouse built at
+    ``built_at``."""
     if not cache.is_file():
         return False
     try:

@@ -1,9 +1,10 @@
 """Events to dyad x year (x month) counts by type and quad class: one SQL text, two engines.
 
-The aggregation is written once, as :func:`aggregate_sql`, and run unchanged by DuckDB (the
-default) or by Apache Spark SQL (:mod:`multivector.analysis.events.spark`, for event sets that outgrow
-one machine). One SQL text rather than DuckDB's Spark-compatible DataFrame API: the query is a
-plain ``GROUP BY`` with ``COUNT``, ``SUM`` and ``CASE``, which both engines' SQL dialects read
+The aggregation is written once, as :func:`multivector.analysis.events.sql.aggregate_sql`, and
+run unchanged by DuckDB (the default) or by Apache Spark SQL
+(:mod:`multivector.analysis.events.spark`, for event sets that outgrow one machine). One SQL
+text rather than DuckDB's Spark-compatible DataFrame API: the query is a plain ``GROUP BY``
+with ``COUNT``, ``SUM`` and ``CASE``, which both engines' SQL dialects read
 the same way, so there is one code path and nothing engine-specific to keep in step; DuckDB's
 ``duckdb.experimental.spark`` API is marked experimental and covers a subset of PySpark, which
 would tie the default engine to an emulation layer. Both engines read the events as Parquet
