@@ -81,7 +81,7 @@ def main() -> None:
     args = ap.parse_args()
     from multivector import warehouse
     from multivector.core import paths
-    from multivector.report import html, pdf
+    from multivector.report import html, images
 
     if not warehouse.exists():
         raise SystemExit("no warehouse: build it first with `multivector ingest`")
@@ -89,7 +89,7 @@ def main() -> None:
           f"{paths.warehouse_path()})")
     t0 = time.perf_counter()
     html.vega_bundle()
-    pdf.chart_png({"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+    images.chart_png({"$schema": "https://vega.github.io/schema/vega-lite/v6.json",
                    "data": {"values": [{"x": 1}]}, "mark": "point",
                    "encoding": {"x": {"field": "x", "type": "quantitative"}}})
     _row("warm-up: Vega bundle (cached on disk) and vl-convert", time.perf_counter() - t0)

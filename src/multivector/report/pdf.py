@@ -13,22 +13,18 @@ from __future__ import annotations
 
 import io
 import os
-import struct
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import vl_convert as vlc
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from multivector.report import tree
-from multivector.report.html import VEGA_LITE
+from multivector.report.images import FONT_DIR, SCALE, chart_png, png_size, register_fonts
 
-FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "LiberationSans"
 PX_MM = 25.4 / 96  # one CSS pixel on paper
-SCALE = 2.0  # PNG pixels per CSS pixel
 MARGIN = 15.0
 INK = (29, 39, 51)
 MUTED = (91, 102, 115)
@@ -39,37 +35,15 @@ VERDICT_COLOURS = {"supported": ((216, 240, 222), (30, 107, 52)),
                    "contradicted": ((248, 215, 218), (138, 28, 36)),
                    "unverifiable": ((233, 236, 239), (73, 80, 87))}
 
-_FONTS_REGISTERED = False
-
-
-def _register_fonts() -> None:
-    global _FONTS_REGISTERED
-    if not _FONTS_REGISTERED:
-        vlc.register_font_directory(str(FONT_DIR))
-        _FONTS_REGISTERED = True
-
-
-def chart_png(spec: dict) -> bytes:
-    """A chart's PNG at :data:`SCALE`, drawn with the report's own fonts."""
-    _register_fonts()
-    return vlc.vegalite_to_png(spec, vl_version=VEGA_LITE, scale=SCALE)
-
 
 def chart_pngs(figures: list[tree.Figure]) -> dict[str, bytes]:
     """The PNG of every figure that has a chart, by key, rendered on a few threads."""
-    _register_fonts()
+    register_fonts()
     todo = [f for f in figures if f.chart is not None]
     specs = [f.spec() for f in todo]
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         pngs = list(pool.map(chart_png, specs))
     return {f.key: png for f, png in zip(todo, pngs, strict=True)}
-
-
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height of a PNG from its header."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("not a PNG")
-    return struct.unpack(">II", png[16:24])
 
 
 class _PDF(FPDF):

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from multivector import __version__, warehouse
 from multivector.core import paths
 from multivector.core.errors import MultivectorError
-from multivector.web import api, pages
+from multivector.web import api, charts, pages
 from multivector.web.cache import ResponseCache
 
 MAX_BODY = 256_000  # bytes: the largest request body (claims and scenario files)
@@ -103,5 +103,6 @@ def create_app() -> FastAPI:
     app.add_middleware(ResponseCache)  # outermost: a repeated GET is answered at once
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
+    app.include_router(charts.router)
     app.include_router(pages.router)
     return app

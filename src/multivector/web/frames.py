@@ -21,6 +21,8 @@ from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
 from multivector.core.vocabulary import BALANCE_CHANNELS, EXTRA_CHANNELS
 from multivector.measures.balance import with_pole_share
+from multivector.report import content
+from multivector.report.tree import Report
 
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple, object] = OrderedDict()
@@ -58,6 +60,15 @@ def profile(con, iso3: str, years: tuple[int, int], poles: str, peers: str | Non
     return cached(("profile", iso3, years, poles, peers or "middle", channels),
                   lambda: prof.build_profile(con, iso3, years, poles, None, bo,
                                              peers or prof.DEFAULT_PEERS))
+
+
+def report(con, iso3: str, years: tuple[int, int], poles: str, peers: str | None,
+           channels: tuple[str, ...] | None) -> Report:
+    """The state page's content (:func:`multivector.report.content.build` of :func:`profile`):
+    its sections, tables and charts."""
+    made = profile(con, iso3, years, poles, peers, channels)
+    return cached(("report", iso3, years, poles, peers or "middle", channels),
+                  lambda: content.build(made))
 
 
 def balance(con, iso3: str, years: tuple[int, int], poles: str,

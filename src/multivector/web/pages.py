@@ -1,8 +1,8 @@
 """Server-rendered pages: a state's profile (the report's sections), compare, ranking, what-if,
 claims and sources. Every control is a query parameter, so a URL carries the page's state;
-tables link their CSV and Parquet, charts export SVG and PNG (vega-embed's menu). Nothing is
-computed here: the frames come from :mod:`multivector.web.frames` and
-:mod:`multivector.analysis.whatif`.
+tables link their CSV and Parquet, charts export SVG and PNG (vega-embed's menu; a state page's
+charts also link their server-drawn images, :mod:`multivector.web.charts`). Nothing is computed
+here: the frames come from :mod:`multivector.web.frames` and :mod:`multivector.analysis.whatif`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
 from multivector.core.vocabulary import BALANCE_CHANNELS
 from multivector.measures import scenario as tf
-from multivector.report import content
 from multivector.report.html import vega_bundle
-from multivector.web import api, frames
+from multivector.web import api, charts, frames
 from multivector.web import params as prm
 
 router = APIRouter(include_in_schema=False)
@@ -37,6 +36,8 @@ ENV = jinja2.Environment(loader=jinja2.PackageLoader("multivector.web", "templat
 ENV.filters["cell"] = lambda v: markupsafe.Markup('<a href="{}" rel="noopener">{}</a>').format(
     v.url, v.text) if hasattr(v, "url") else markupsafe.escape(v)
 ENV.globals["qs"] = lambda **kw: urlencode({k: v for k, v in kw.items() if v not in (None, "")})
+ENV.globals["chart_names"] = frozenset(prm.Chart)
+ENV.globals["chart_url"] = charts.url
 STEPS = 3
 
 
@@ -94,8 +95,7 @@ def state_page(request: Request, state: str, poles: str = "core", years: str = "
     iso3, span, ps = prm.state(state), prm.years(years), prm.poles(poles)
     pe, cs = prm.peers(peers) or "middle", prm.channels(channels)
     with api.cursor(request) as con:
-        prof = frames.profile(con, iso3, span, ps, pe, cs)
-    report = frames.cached(("report", iso3, span, ps, pe, cs), lambda: content.build(prof))
+        report = frames.report(con, iso3, span, ps, pe, cs)
     specs = {f"fig-{f.key}": f.spec() for f in report.figures() if f.chart is not None}
     q = {"poles": ps, "years": f"{span[0]}-{span[1]}", "channels": channels or ""}
     downloads = [("balance", f"/api/balance/{iso3}?" + urlencode({k: v for k, v in q.items()
@@ -106,6 +106,7 @@ def state_page(request: Request, state: str, poles: str = "core", years: str = "
     return page("state.html.j2", title=report.title, r=report, iso3=iso3, poles=ps,
                 years=f"{span[0]}-{span[1]}", peers=pe, channels=",".join(cs or ()),
                 downloads=downloads, specs=specs,
+                chart_query=charts.page_query(iso3, span, ps, pe, cs),
                 table_link=f"/download/state/{iso3}", query=urlencode(
                     {"poles": ps, "years": f"{span[0]}-{span[1]}", "peers": pe,
                      "channels": channels or ""}))
@@ -121,8 +122,7 @@ def state_table(request: Request, state: str, key: str, fmt: str, poles: str = "
     iso3, span, ps = prm.state(state), prm.years(years), prm.poles(poles)
     pe, cs = prm.peers(peers) or "middle", prm.channels(channels)
     with api.cursor(request) as con:
-        prof = frames.profile(con, iso3, span, ps, pe, cs)
-    report = frames.cached(("report", iso3, span, ps, pe, cs), lambda: content.build(prof))
+        report = frames.report(con, iso3, span, ps, pe, cs)
     for s in report.sections:
         for b in s.blocks:
             if b.block == "table" and b.key == key:
