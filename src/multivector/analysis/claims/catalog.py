@@ -8,6 +8,12 @@ intermediate *frame* it is read from (a table computed for all states in one yea
 it selects, and whether a lower value ranks first. World Bank WDI indicators are measures too
 (``ny.gdp.pcap.cd``...), one per indicator the registry pins.
 
+The investment measures (``share.investment.<POLE>``, ``share.investment_inflows.<POLE>``,
+``share.investment.partner.<ISO3>``...: a pole's or a partner's share of the state's inward FDI
+stock or inflows) rank an investor among the state's investors, not the state among states
+(``MeasureSpec.among``). Visits are not measures: a claims file's ``visit`` checks
+(:mod:`multivector.analysis.claims.visitcheck`) ask the record of official visits.
+
 The years a measure's inputs cover in a warehouse (its *span*, :func:`composite_span` for the
 composite balance) are part of its metadata: a claim about a year outside them is
 *unverifiable*, and :func:`require_composite_year` refuses such a year at once.
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from multivector.analysis.claims.tables import POLE_SET, WarehouseTables
+from multivector.core import states
 from multivector.core.errors import MultivectorError
 from multivector.core.poles import load_pole_set
 from multivector.core.vocabulary import BALANCE_CHANNELS, COMPOSITE, SESSION_OFFSET
@@ -44,7 +51,11 @@ SOURCE_TABLES: dict[str, str] = {
     "atop": "alliances", "cow_igo": "igo_dyads", "manyios": "igo_membership",
     "owid_minerals": "minerals",
     "owid_military": "milex",
+    "wiiw_fdi": "investment", "hsg_travels": "visits",
 }
+# what a rank runs over (MeasureSpec.among)
+AMONG = {"states": "states", "poles": "the core poles with a value",
+         "partners": "the partners with a value"}
 
 
 class UnknownMeasureError(MultivectorError):
@@ -80,6 +91,9 @@ class MeasureSpec:
         Frame columns carried into the evidence (flags, dominant pole...).
     kind : {"measure", "indicator"}
         A multivector measure, or a WDI indicator as published.
+    among : {"states", "poles", "partners"}
+        What the rank runs over (:data:`AMONG`): the states that year, or, for a state's
+        investors, the poles or the partners investing in it.
     """
 
     name: str
@@ -94,12 +108,13 @@ class MeasureSpec:
     method: str = ""
     extras: tuple[str, ...] = ()
     kind: str = "measure"
+    among: str = "states"
 
     @property
     def rank_rule(self) -> str:
         """How rank is defined, in words."""
         first = "lowest" if self.lower_is_better else "highest"
-        return f"1 = {first} value among states that year; ties share the best rank"
+        return f"1 = {first} value among {AMONG[self.among]} that year; ties share the best rank"
 
 
 # ------------------------------------------------------------------------------- the registry
@@ -121,6 +136,13 @@ _POWER_METHOD = ("open middle-power index after the Lowy Institute Asia Power In
                  "methodology (2018 weights): components scaled 0-100 by the year's maximum "
                  "(counts on log(1 + n)), position 55% and reach 45%, one component set per "
                  "ranking; multivector.measures.power")
+FDI_FLOWS = {"investment": ("stock", "inward FDI stock"),  # the channel `investment`
+             "investment_inflows": ("inflow", "FDI inflows")}
+_FDI_METHOD = ("value by immediate investing partner / wiiw's WORLD total (EUR million, the "
+               "National Bank of Kazakhstan's figures in the wiiw FDI Database; inflows can be "
+               "negative, a withdrawal); ranked among the state's investors with a value that "
+               "year, the rest of the world and wiiw's aggregates (EU27...) not being investors; "
+               "multivector.analysis.claims.fdi")
 _POWER_SOURCES = ("wdi", "cow_nmc", "owid_military", "dots", "cow_igo", "atop", *UNGA_SOURCES)
 
 
@@ -159,6 +181,16 @@ def registry() -> dict[str, MeasureSpec]:
                 sources=TRADE_SOURCES, method="pole value / the state's total with the World "
                 "(IMF DOTS as reported, partner mirror figure where missing); "
                 "multivector.analysis.panel.trade_shares", extras=("value", "total", "flag")))
+    for key, (measure, words) in FDI_FLOWS.items():
+        for pole, label in core_poles().items():
+            specs.append(MeasureSpec(
+                f"share.{key}.{pole}", f"{label}'s share of the state's {words} (a pole of "
+                "the core set; rank among the poles)", "share 0-1", "investment", "share",
+                (("measure", measure), ("level", "pole"), ("investor", pole)),
+                sources=("wiiw_fdi",), requires=("table:investment",),
+                method=_FDI_METHOD + "; a pole: the sum over its members that year (the EU's "
+                "as of 31 December)",
+                extras=("value_eur_m", "total_eur_m", "flag"), among="poles"))
     for pole, label in core_poles().items():
         specs.append(MeasureSpec(
             f"unga.agreement.{pole}", f"UNGA agreement with {label} (share of jointly voted "
@@ -198,6 +230,19 @@ def registry() -> dict[str, MeasureSpec]:
 
 
 MINERAL_PATTERN = re.compile(r"minerals\.([a-z][a-z0-9_]*)\.share")
+PARTNER_PATTERN = re.compile(r"share\.(investment|investment_inflows)\.partner\.([a-z]{3})")
+
+
+def partner_spec(key: str, partner: str) -> MeasureSpec:
+    """``share.<investment|investment_inflows>.partner.<ISO3>``: one partner's share of the
+    state's inward FDI stock or inflows, ranked among the partners."""
+    words = FDI_FLOWS[key][1]
+    return MeasureSpec(
+        f"share.{key}.partner.{partner}", f"{partner}'s share of the state's {words} (one "
+        "investing partner; rank among the partners)", "share 0-1", "investment", "share",
+        (("measure", FDI_FLOWS[key][0]), ("level", "partner"), ("investor", partner)),
+        sources=("wiiw_fdi",), requires=("table:investment",), method=_FDI_METHOD,
+        extras=("value_eur_m", "total_eur_m"), among="partners")
 
 
 def mineral_spec(mineral: str) -> MeasureSpec:
@@ -225,12 +270,13 @@ def wdi_spec(code: str, title: str | None = None) -> MeasureSpec:
 
 
 def resolve(name: str) -> MeasureSpec:
-    """The spec a claim names: a catalog measure or a WDI code, case-insensitive.
+    """The spec a claim names: a catalog measure, a WDI code, a mineral's share or an
+    investing partner's share, case-insensitive.
 
     Raises
     ------
     UnknownMeasureError
-        Neither; the message lists the nearest names.
+        None of these; the message lists the nearest names.
     """
     key = str(name).strip().lower()
     by_lower = {k.lower(): v for k, v in registry().items()}
@@ -241,6 +287,12 @@ def resolve(name: str) -> MeasureSpec:
     m = MINERAL_PATTERN.fullmatch(key)
     if m:
         return mineral_spec(m.group(1))
+    m = PARTNER_PATTERN.fullmatch(key)
+    if m:
+        try:
+            return partner_spec(m.group(1), states.validate_iso3(m.group(2).upper()))
+        except MultivectorError as exc:
+            raise UnknownMeasureError(f"unknown partner in {name!r}: {exc}") from None
     known = [*registry(), *wdi_codes()]
     near = difflib.get_close_matches(key, [k.lower() for k in known], n=3, cutoff=0.6)
     hint = ", ".join(near) if near else "see `multivector claims measures`"

@@ -5,11 +5,15 @@ Verdicts (``METHODS.md``, *Claims*; ``docs/methods.md``):
 * a value check is *supported* when ``|v - x| <= tolerance * |v|`` (v the data, x the
   statement; relative tolerance, default 0.1), else *contradicted*;
 * a ratio check compares the growth factor ``v(Y2) / v(Y1)`` with the stated factor the same way;
-* a rank check is supported when the state's rank equals the stated rank; ``tolerance`` on a
-  rank check is an absolute number of places (default 0: exact);
+* a rank check is supported when the state's rank equals the stated rank (an investor's rank
+  among the state's investors for ``share.investment*``); ``tolerance`` on a rank check is an
+  absolute number of places (default 0: exact);
 * any check without data (a year, state or table the warehouse does not have) is
-  *unverifiable*; a name the data cannot have (``minerals.unobtainium.share``) is an error
-  (unknown measure), raised before anything is computed;
+  *unverifiable*; a state without an investment source gets ``no source``; a name the data
+  cannot have (``minerals.unobtainium.share``) is an error (unknown measure), raised before
+  anything is computed;
+* a visit check is judged on the record of official visits by
+  :mod:`multivector.analysis.claims.visits` (the United States' visits only);
 * a claim is supported only when all its checks are, contradicted when any is, and otherwise
   unverifiable.
 
@@ -25,7 +29,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from multivector.analysis.claims import catalog
+from multivector.analysis.claims import catalog, visits
 from multivector.analysis.claims.parse import (
     DEFAULT_RANK_TOLERANCE,
     DEFAULT_TOLERANCE,
@@ -144,11 +148,13 @@ def _pct(d: float | None) -> str:
 
 def explain(kind: str, label: str, iso3: str, years: tuple[int, ...], stated: float,
             tolerance: float, j: Judgement, values: dict[int, float | None],
-            rank: tuple[int, int] | None, rank_rule: str, why: str | None = None) -> str:
+            rank: tuple[int, int] | None, rank_rule: str, why: str | None = None,
+            investor: str | None = None, among: str = "states") -> str:
     """One line saying what was found and why the verdict follows.
 
     ``label`` names the measure (a WDI indicator's title, a measure's name); ``why`` says why
-    a check is unverifiable.
+    a check is unverifiable; ``investor`` is the pole or partner a measure ranked ``among`` a
+    state's investors (``poles``, ``partners``) is about.
     """
     y = "-".join(map(str, years))
     if j.verdict == "unverifiable":
@@ -158,7 +164,9 @@ def explain(kind: str, label: str, iso3: str, years: tuple[int, ...], stated: fl
     if kind == "rank":
         r, n = rank or (None, None)
         places = f" +/-{int(tolerance)}" if tolerance else ""
-        return (f"{iso3} ranks {r} of {n} states on {label} in {y} ({rank_rule.split(';')[0]}); "
+        who = f"{investor} ranks {r} of {n} {among} investing in {iso3}" if investor else (
+            f"{iso3} ranks {r} of {n} {among}")
+        return (f"{who} on {label} in {y} ({rank_rule.split(';')[0]}); "
                 f"stated {int(stated)}{places} -> {j.verdict}")
     if kind == "ratio":
         y0, y1 = years
@@ -166,6 +174,7 @@ def explain(kind: str, label: str, iso3: str, years: tuple[int, ...], stated: fl
                 f"{fmt_number(values[y1])} in {y1}, factor {j.found:.4g}; stated "
                 f"{stated:.4g} ({_pct(j.difference)}, tolerance {_tol(tolerance)}) -> {j.verdict}")
     extra = f", rank {rank[0]} of {rank[1]}" if rank else ""
+    extra += f" {among} investing in {iso3}" if rank and investor else ""
     return (f"{label} of {iso3} in {y} = {fmt_number(j.found)}{extra}; stated "
             f"{fmt_number(stated)} ({_pct(j.difference)}, tolerance {_tol(tolerance)}) -> "
             f"{j.verdict}")
@@ -188,6 +197,8 @@ def check(claims: ClaimsFile, data) -> list[ClaimResult]:
     unknown = getattr(data, "unknown", None)
     for i, claim in enumerate(claims.claims, start=1):  # names the data cannot have, first
         for j, chk in enumerate(claim.checks, start=1):
+            if chk.visit is not None:
+                continue
             why = unknown(catalog.resolve(chk.name)) if unknown is not None else None
             if why:
                 raise ClaimsFileError(claims.path, why, f"claim {claim.id!r} (#{i}), check {j}")
@@ -195,6 +206,9 @@ def check(claims: ClaimsFile, data) -> list[ClaimResult]:
     for claim in claims.claims:
         evidence = []
         for chk in claim.checks:
+            if chk.visit is not None:  # the record of official visits, not a measure
+                evidence.append(visits.evaluate(chk, claim.country, data))
+                continue
             spec = catalog.resolve(chk.name)
             looks = {y: data.lookup(spec, claim.country, y) for y in chk.years}
             values = {y: (lk.value if lk else None) for y, lk in looks.items()}
@@ -208,7 +222,7 @@ def check(claims: ClaimsFile, data) -> list[ClaimResult]:
                 j = judge_rank(last.rank if last else None, int(chk.stated), chk.tolerance)
             why = None
             if j.verdict == "unverifiable":
-                why = data.why_missing(spec)
+                why = data.why_missing(spec, claim.country)
                 span = data.span(spec)
                 if why is None and span is not None:
                     why = f"{spec.name} covers {span[0]}-{span[1]} in this warehouse"
@@ -234,9 +248,10 @@ def check(claims: ClaimsFile, data) -> list[ClaimResult]:
                 "verdict": j.verdict,
             }
             label = ev["title"] if spec.kind == "indicator" else spec.name
+            investor = dict(spec.where).get("investor") if spec.among != "states" else None
             ev["explanation"] = explain(chk.kind, label, claim.country, chk.years,
                                         chk.stated, chk.tolerance, j, values, rank,
-                                        spec.rank_rule, why)
+                                        spec.rank_rule, why, investor, spec.among)
             evidence.append(ev)
         results.append(ClaimResult(claim, combine(e["verdict"] for e in evidence), evidence))
     return results

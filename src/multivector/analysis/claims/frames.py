@@ -2,7 +2,8 @@
 
 A *frame* is an intermediate table computed for every state in one year (:data:`FRAMES`): the
 channel shares, the balance of every channel, the power index, trade concentration, mineral
-shares, ideal points, WDI indicators. A measure of
+shares, ideal points, WDI indicators, a state's investors by pole and partner
+(:mod:`multivector.analysis.claims.fdi`). A measure of
 :mod:`multivector.analysis.claims.catalog` names the frame it is read from.
 
 Frames are computed lazily and cached by :class:`MeasureData` for the whole of one check run:
@@ -16,7 +17,8 @@ Ranks: rank 1 is the highest value in the year unless the spec says lower ranks 
 (concentration: rank 1 is the least concentrated); ties share the best rank
 (``method="min"``); ranks are over the states (``kind`` ``state`` or ``historical``, a
 dissolved state such as Yugoslavia, in the warehouse's ``states`` table) with a value that
-year, and the evidence says how many.
+year, and the evidence says how many. The investment measures rank an investor among the
+state's investors instead (``MeasureSpec.among``: the poles, or the partners).
 """
 
 from __future__ import annotations
@@ -30,14 +32,17 @@ import numpy as np
 import pandas as pd
 
 from multivector.analysis import panel
+from multivector.analysis.claims import fdi, visits
 from multivector.analysis.claims.catalog import (
     CHANNEL_TEXT,
+    FDI_FLOWS,
     GDP_INDICATOR,
     SOURCE_TABLES,
     MeasureSpec,
     channel_span,
     composite_span,
     mineral_spec,
+    partner_spec,
     power_span,
     registry,
     span_sql,
@@ -48,7 +53,6 @@ from multivector.analysis.claims.catalog import (
 from multivector.analysis.claims.tables import WarehouseTables
 from multivector.core.vocabulary import BALANCE_CHANNELS, COMPOSITE, year_session
 from multivector.measures import balance, power
-from multivector.sources.registry import sources as registry_sources
 
 
 # ------------------------------------------------------------------------------------ frames
@@ -168,6 +172,7 @@ FRAMES: dict[str, Frame] = {
     "minerals": Frame(_minerals, lambda md, s: span_sql("minerals")(md)),
     "idealpoints": Frame(_idealpoints, lambda md, s: span_sql(
         "idealpoints", where="key = ?", params=("default",))(md)),
+    "investment": Frame(fdi.frame, lambda md, s: fdi.span(md, dict(s.where)["measure"])),
     "wdi": Frame(_wdi, lambda md, s: span_sql(
         "indicators", where="indicator = ? AND value IS NOT NULL",
         params=(dict(s.where)["indicator"],))(md)),
@@ -200,19 +205,26 @@ class MeasureData(WarehouseTables):
 
     # -- measures
     def values(self, spec: MeasureSpec, year: int) -> pd.DataFrame:
-        """``iso3, year, value`` (+ extras, ``rank``) of every state with a value in ``year``."""
+        """``iso3, value, rank, of`` (+ extras) of every state with a value in ``year``.
+
+        ``rank`` and ``of`` (how many are ranked) run over the states, or, for a measure whose
+        ``among`` is not ``states``, come from the frame (an investor among a state's
+        investors).
+        """
         def compute() -> pd.DataFrame:
-            cols = ["iso3", "value"]
+            cols = ["iso3", "value", "rank", "of"]
             if self.missing(spec.requires):
-                return pd.DataFrame(columns=[*cols, "rank"])
+                return pd.DataFrame(columns=cols)
             f = self.frame(spec.frame, year)
             for col, val in spec.where:
                 f = f[f[col] == val] if col in f.columns else f.iloc[0:0]
             if spec.column not in f.columns or f.empty:
-                return pd.DataFrame(columns=[*cols, "rank"])
+                return pd.DataFrame(columns=cols)
             out = pd.DataFrame({"iso3": f["iso3"].to_numpy(),
                                 "value": pd.to_numeric(f[spec.column], errors="coerce")
                                 .to_numpy()})
+            if spec.among != "states":  # ranked in the frame, among the state's investors
+                out["rank"], out["of"] = f["rank"].to_numpy(), f["of"].to_numpy()
             for c in spec.extras:  # prefixed: an extra may share a name with "value"
                 if c in f.columns:
                     out[f"x:{c}"] = f[c].to_numpy()
@@ -221,8 +233,10 @@ class MeasureData(WarehouseTables):
                 out = out[out["iso3"].isin(self._states)]
             out = out.drop_duplicates("iso3").copy()
             out["value"] = out["value"].astype(float)
-            out["rank"] = (out["value"].rank(ascending=spec.lower_is_better, method="min")
-                           .astype(int))
+            if spec.among == "states":
+                out["rank"] = (out["value"].rank(ascending=spec.lower_is_better, method="min")
+                               .astype(int))
+                out["of"] = len(out)
             return out.reset_index(drop=True)
 
         return self.cached(("values", spec.name, year), compute)
@@ -235,7 +249,7 @@ class MeasureData(WarehouseTables):
             return None
         row = hit.iloc[0]
         details = {c: _plain(row[f"x:{c}"]) for c in spec.extras if f"x:{c}" in hit.columns}
-        return Lookup(float(row["value"]), int(row["rank"]), len(v), details)
+        return Lookup(float(row["value"]), int(row["rank"]), int(row["of"]), details)
 
     def span(self, spec: MeasureSpec) -> tuple[int, int] | None:
         """First and last year the measure's inputs cover in this warehouse."""
@@ -261,9 +275,13 @@ class MeasureData(WarehouseTables):
                 + (f"nearest: {', '.join(near)}" if near else
                    f"minerals: {', '.join(keys[:12])}{'...' if len(keys) > 12 else ''}"))
 
-    def why_missing(self, spec: MeasureSpec) -> str | None:
-        """Why the measure has no data at all here (a missing table or module), or None."""
-        return self.missing(spec.requires)
+    def why_missing(self, spec: MeasureSpec, iso3: str | None = None) -> str | None:
+        """Why the measure has no data at all here (a missing table or module), or for
+        ``iso3`` (``no source``: inward investment by partner is one state's only), or None."""
+        why = self.missing(spec.requires)
+        if why is None and iso3 is not None and spec.frame == "investment":
+            return fdi.no_source(self, iso3)
+        return why
 
     def title(self, spec: MeasureSpec) -> str:
         """The spec's title; a WDI indicator's from ``indicator_meta``."""
@@ -275,24 +293,7 @@ class MeasureData(WarehouseTables):
 
     def sources(self, spec: MeasureSpec) -> list[dict]:
         """``source, title, citation`` of the spec's sources whose data this warehouse has."""
-        table = self.cached(("sources",), self._source_table)
-        out = []
-        for s in spec.sources:
-            if not self.has_table(SOURCE_TABLES.get(s, "")):
-                continue
-            if s in table:
-                out.append(table[s])
-                continue
-            reg = registry_sources().get(s)
-            if reg is not None:
-                out.append({"source": s, "title": reg.title, "citation": reg.citation})
-        return out
-
-    def _source_table(self) -> dict[str, dict]:
-        if not self.has_table("sources"):
-            return {}
-        rows = self.con.execute("SELECT source, title, citation FROM sources").fetchall()
-        return {r[0]: {"source": r[0], "title": r[1], "citation": r[2]} for r in rows}
+        return self.sources_of(spec.sources, SOURCE_TABLES)
 
 
 def _plain(v: object) -> object:
@@ -318,6 +319,7 @@ def listing(md: MeasureData | None = None) -> pd.DataFrame:
     """
     rows = []
     specs = [*registry().values(), mineral_spec("<mineral>"),
+             *(partner_spec(k, "<ISO3>") for k in FDI_FLOWS),
              *(wdi_spec(c) for c in wdi_codes())]
     for s in specs:
         years = ""
@@ -331,5 +333,7 @@ def listing(md: MeasureData | None = None) -> pd.DataFrame:
         title = md.title(s) if md is not None else s.title
         rows.append({"name": s.name, "kind": s.kind, "title": title, "unit": s.unit,
                      "source": ", ".join(s.sources), "years": years,
-                     "rank": "1 = lowest" if s.lower_is_better else "1 = highest"})
+                     "rank": ("1 = lowest" if s.lower_is_better else "1 = highest")
+                     + ("" if s.among == "states" else f" of the {s.among}")})
+    rows.extend(visits.listing_rows(md))
     return pd.DataFrame(rows)

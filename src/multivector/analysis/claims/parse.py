@@ -16,9 +16,14 @@ A claims file is YAML::
           - {measure: power.index, year: 2020, rank: 60, tolerance: 5}
           - {measure: share.exports.CHN, year: 2020, stated: 0.2, tolerance: 0.05}
 
+          - {measure: share.investment.EU, year: 2021, rank: 1}
+          - {visit: secretary, year: 2023, mentions: "C5+1"}
+
 ``indicator`` and ``measure`` are synonyms: either names a WDI code (case-insensitive) or a
 measure of :mod:`multivector.analysis.claims.catalog`. ``tolerance`` is relative for a value or
-ratio check (default 0.1), a number of places for a rank check (default 0: exact).
+ratio check (default 0.1), a number of places for a rank check (default 0: exact). A ``visit``
+check asks the record of official visits instead of a measure
+(:mod:`multivector.analysis.claims.visitcheck` reads it).
 
 A file that cannot be read is refused with a :class:`ClaimsFileError` naming the file, the
 claim (id and position), the check and the value at fault, before any data are touched;
@@ -27,19 +32,26 @@ claim (id and position), the check and the value at fault, before any data are t
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from multivector.analysis.claims import catalog
+from multivector.analysis.claims import catalog, visitcheck
+from multivector.analysis.claims.model import (
+    Check,
+    Claim,
+    ClaimsFile,
+    ClaimsFileError,
+    is_number,
+    number_hint,
+    type_name,
+    year_value,
+)
 from multivector.core import states
 from multivector.core.errors import MultivectorError
 
 DEFAULT_TOLERANCE = 0.1
 DEFAULT_RANK_TOLERANCE = 0
-YEAR_RANGE = (1800, 2100)
 MAX_BYTES = 1_000_000  # a claims file is text people write: a megabyte is thousands of claims
 MAX_DEPTH = 20  # nesting of mappings and lists (a claims file needs 5)
 MAX_RANK = 10_000  # there are about 200 states
@@ -48,68 +60,6 @@ TOP_KEYS = {"source", "claims"}
 CLAIM_KEYS = {"id", "text", "country", "checks", "note"}
 CHECK_KEYS = {"indicator", "measure", "year", "years", "stated", "ratio", "rank", "tolerance",
               "note"}
-
-
-class ClaimsFileError(MultivectorError):
-    """A claims file that cannot be read: names the file, the claim and the value at fault.
-
-    Parameters
-    ----------
-    file : str
-        The claims file.
-    message : str
-        What is wrong.
-    where : str, optional
-        The claim (``claim 'gdp-2020' (#2)``) and check (``check 1``) at fault.
-    value : object, optional
-        The offending value.
-    """
-
-    _NO_VALUE = object()
-
-    def __init__(self, file: str, message: str, where: str | None = None,
-                 value: object = _NO_VALUE):
-        self.file, self.where, self.value, self.message = file, where, value, message
-        text = file + (f", {where}" if where else "") + f": {message}"
-        if value is not self._NO_VALUE:
-            text += f" (value: {_short(value)})"
-        super().__init__(text)
-
-
-# ------------------------------------------------------------------------------ the file model
-@dataclass(frozen=True)
-class Check:
-    """One check of a claim.
-
-    ``kind`` is ``value``, ``ratio`` or ``rank``; ``years`` has one year (value, rank) or two
-    (ratio: the factor from the first to the second); ``stated`` is the stated value, factor
-    or rank; ``tolerance`` relative for value and ratio, places for rank.
-    """
-
-    name: str
-    kind: str
-    years: tuple[int, ...]
-    stated: float
-    tolerance: float
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A statement about one country with the checks that test it."""
-
-    id: str
-    text: str
-    country: str
-    checks: tuple[Check, ...]
-
-
-@dataclass(frozen=True)
-class ClaimsFile:
-    """A parsed claims file."""
-
-    path: str
-    source: str | dict
-    claims: tuple[Claim, ...]
 
 
 # ------------------------------------------------------------------------------- validation
@@ -191,46 +141,6 @@ def load_claims(path: str | Path) -> ClaimsFile:
     return parse_claims(raw, str(path))
 
 
-def _type(v: object) -> str:
-    return type(v).__name__
-
-
-def _short(v: object) -> str:
-    """``repr`` of a value for a message, a huge number or text cut to a readable length."""
-    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 200:
-        return f"a number of about {int(v.bit_length() * 0.30103):,} digits"
-    text = repr(v)
-    return text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
-
-
-def _is_number(v: object) -> bool:
-    """A finite number a float can hold (10**400, an int YAML reads exactly, is not)."""
-    if not isinstance(v, int | float) or isinstance(v, bool):
-        return False
-    try:
-        return math.isfinite(float(v))
-    except OverflowError:
-        return False
-
-
-def _number_hint(v: object) -> str:
-    if isinstance(v, int | float) and not isinstance(v, bool):
-        return "; it is too large or not finite"
-    if isinstance(v, str):
-        s = v.strip()
-        if s.endswith("%"):
-            return "; write shares as fractions (20% is 0.2) and numbers without quotes"
-        try:
-            float(s.replace(",", ""))
-        except ValueError:
-            return ""
-        if "," in s:
-            return "; write numbers without thousands separators or quotes"
-        return ("; YAML reads this as text: write it without quotes (and 1e6 as 1.0e+6 or "
-                "1000000)")
-    return ""
-
-
 def parse_claims(raw: object, file: str = "<claims>") -> ClaimsFile:
     """Validate the parsed YAML of a claims file (see the module docstring).
 
@@ -241,7 +151,7 @@ def parse_claims(raw: object, file: str = "<claims>") -> ClaimsFile:
     """
     if not isinstance(raw, dict):
         raise ClaimsFileError(file, "must be a mapping with 'source' and 'claims'",
-                              value=_type(raw))
+                              value=type_name(raw))
     extra = set(raw) - TOP_KEYS
     if extra:
         raise ClaimsFileError(file, f"unknown top-level key(s) {sorted(map(str, extra))}; "
@@ -306,22 +216,13 @@ def _parse_claim(c: object, i: int, file: str) -> Claim:
     return Claim(cid.strip(), text.strip(), iso3, parsed)
 
 
-def _year(v: object, file: str, where: str, key: str = "year") -> int:
-    if isinstance(v, bool) or not isinstance(v, int):
-        hint = ": write it without quotes" if isinstance(v, str) and v.strip().isdigit() else ""
-        raise ClaimsFileError(file, f"'{key}' must be a whole number (a year), not "
-                                    f"{_type(v)}{hint}", where, v)
-    if not YEAR_RANGE[0] <= v <= YEAR_RANGE[1]:
-        raise ClaimsFileError(file, f"'{key}' must lie within {YEAR_RANGE[0]}-{YEAR_RANGE[1]}",
-                              where, v)
-    return v
-
-
 def _parse_check(k: object, j: int, file: str, claim_where: str) -> Check:
     where = f"{claim_where}, check {j}"
     if not isinstance(k, dict):
         raise ClaimsFileError(file, "a check must be a mapping such as {indicator: CODE, "
                                     "year: Y, stated: X}", where, k)
+    if "visit" in k:  # official visits, not a measure (multivector.analysis.claims.visitcheck)
+        return visitcheck.parse_visit(k, file, where)
     extra = set(k) - CHECK_KEYS
     if extra:
         raise ClaimsFileError(file, f"unknown key(s) {sorted(map(str, extra))}; a check has "
@@ -329,7 +230,8 @@ def _parse_check(k: object, j: int, file: str, claim_where: str) -> Check:
     names = [key for key in ("indicator", "measure") if key in k]
     if len(names) != 1:
         raise ClaimsFileError(file, "a check names exactly one 'indicator' (WDI code) or "
-                                    "'measure' (see `multivector claims measures`)", where)
+                                    "'measure' (see `multivector claims measures`), or is a "
+                                    "'visit' check", where)
     name = k[names[0]]
     if not isinstance(name, str):
         raise ClaimsFileError(file, f"'{names[0]}' must be a code, as text", where, name)
@@ -352,30 +254,30 @@ def _parse_check(k: object, j: int, file: str, claim_where: str) -> Check:
         if not isinstance(yrs, list) or len(yrs) != 2:
             raise ClaimsFileError(file, "'years' must be a list of two years [Y1, Y2]", where,
                                   yrs)
-        years = tuple(_year(y, file, where, "years") for y in yrs)
+        years = tuple(year_value(y, file, where, "years") for y in yrs)
         if years[0] == years[1]:
             raise ClaimsFileError(file, "'years' must be two different years", where, yrs)
-        if not _is_number(stated) or stated <= 0:
+        if not is_number(stated) or stated <= 0:
             raise ClaimsFileError(file, "'ratio' must be a positive number (the growth factor "
-                                        f"v(Y2)/v(Y1)){_number_hint(stated)}", where, stated)
+                                        f"v(Y2)/v(Y1)){number_hint(stated)}", where, stated)
     else:
         if "years" in k or "year" not in k:
             raise ClaimsFileError(file, f"a {kind} check takes one 'year' ('years' is for "
                                         "ratio checks)", where, k.get("years"))
-        years = (_year(k["year"], file, where),)
+        years = (year_value(k["year"], file, where),)
         if kind == "rank":
             if (isinstance(stated, bool) or not isinstance(stated, int)
                     or not 1 <= stated <= MAX_RANK):
                 raise ClaimsFileError(file, f"'rank' must be a whole number from 1 to "
                                             f"{MAX_RANK:,}", where, stated)
-        elif not _is_number(stated):
-            raise ClaimsFileError(file, f"'stated' must be a number{_number_hint(stated)}",
+        elif not is_number(stated):
+            raise ClaimsFileError(file, f"'stated' must be a number{number_hint(stated)}",
                                   where, stated)
     tol = k.get("tolerance", DEFAULT_RANK_TOLERANCE if kind == "rank" else DEFAULT_TOLERANCE)
-    if not _is_number(tol) or tol < 0:
+    if not is_number(tol) or tol < 0:
         raise ClaimsFileError(file, "'tolerance' must be a number, 0 or more "
                                     f"{'(places)' if kind == 'rank' else '(relative: 0.1 is 10%)'}"
-                                    f"{_number_hint(tol)}", where, tol)
+                                    f"{number_hint(tol)}", where, tol)
     if kind == "rank" and (float(tol) != int(tol) or tol > MAX_RANK):
         raise ClaimsFileError(file, "'tolerance' of a rank check is a whole number of places",
                               where, tol)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import duckdb
 
 from multivector.core.poles import load_pole_set
+from multivector.sources.registry import sources as registry_sources
 
 POLE_SET = "core"
 
@@ -65,3 +66,25 @@ class WarehouseTables:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
+
+    def sources_of(self, names: tuple[str, ...], tables: dict[str, str]) -> list[dict]:
+        """``source, title, citation`` of the sources ``names`` whose table (``tables``: source
+        to table) this warehouse has, from its ``sources`` table or else the registry."""
+        known = self.cached(("sources",), self._source_table)
+        out = []
+        for s in names:
+            if not self.has_table(tables.get(s, "")):
+                continue
+            if s in known:
+                out.append(known[s])
+                continue
+            reg = registry_sources().get(s)
+            if reg is not None:
+                out.append({"source": s, "title": reg.title, "citation": reg.citation})
+        return out
+
+    def _source_table(self) -> dict[str, dict]:
+        if not self.has_table("sources"):
+            return {}
+        rows = self.con.execute("SELECT source, title, citation FROM sources").fetchall()
+        return {r[0]: {"source": r[0], "title": r[1], "citation": r[2]} for r in rows}
