@@ -420,3 +420,22 @@ def test_measures_listing_without_a_warehouse():
     assert {"balance.composite", "power.gap", "sp.pop.totl"} <= names
     assert all(r["years"] == "" for r in rows)  # nothing to say without the data
     assert "no warehouse yet" in res.output
+
+
+def test_unga_agreement_claims_read_voeten_agreement_not_split_vote_counts(built_warehouse):
+    """``unga.agreement.<pole>`` is Voeten's agreement (a share of the jointly voted roll calls
+    with the same vote), whatever measure the balance's UNGA channel uses by default: the claim
+    once read the split-vote channel's value, a count of roll calls (23.2 for Russia)."""
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    try:
+        md = frames.MeasureData(con)
+        got = md.lookup(catalog.resolve("unga.agreement.RUS"), "KAZ", 2020)
+        same = con.execute(
+            "SELECT avg(CASE WHEN k.vote = r.vote THEN 1.0 ELSE 0.0 END) FROM unga_votes k "
+            "JOIN unga_votes r USING (rcid) JOIN unga_rollcalls c USING (rcid) "
+            "WHERE c.session = 75 AND k.iso3 = 'KAZ' AND r.iso3 = 'RUS' "
+            "AND k.vote <= 3 AND r.vote <= 3").fetchone()[0]
+    finally:
+        con.close()
+    assert 0.5 < got.value < 0.8
+    assert got.value == pytest.approx(same, abs=1e-9)

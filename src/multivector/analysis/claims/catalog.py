@@ -195,7 +195,7 @@ def registry() -> dict[str, MeasureSpec]:
         specs.append(MeasureSpec(
             f"unga.agreement.{pole}", f"UNGA agreement with {label} (share of jointly voted "
             "roll calls with the same vote; a bloc: mean over its members)", "share 0-1",
-            "shares", "value", (("channel", "unga"), ("pole", pole)), sources=UNGA_SOURCES,
+            "agreement", "value", (("channel", "unga"), ("pole", pole)), sources=UNGA_SOURCES,
             method="Voeten's agreement in the session opened that year; "
             "multivector.analysis.panel.unga_shares", extras=("n_members",)))
     for col, title in (("index", "Middle-power index (position and reach)"),

@@ -51,6 +51,7 @@ from multivector.analysis.claims.catalog import (
     wdi_spec,
 )
 from multivector.analysis.claims.tables import WarehouseTables
+from multivector.analysis.options import UngaChannel
 from multivector.core.vocabulary import BALANCE_CHANNELS, COMPOSITE, year_session
 from multivector.measures import balance, power
 
@@ -82,6 +83,16 @@ def _channel_rows(md: MeasureData, channel: str, year: int) -> pd.DataFrame | No
                                            [year_session(year)]):
         return None
     return panel.channel_shares(md.con, channel, ps, (year, year))
+
+
+def _agreement(md: MeasureData, year: int) -> pd.DataFrame:
+    """Voeten's agreement of every state with each pole in the session opened in ``year`` (the
+    UNGA channel read with the agreement measure, whatever the balance channel's default)."""
+    if md.missing(CHANNEL_TEXT["unga"][2]) or not md.count(
+            "unga_rollcalls", "session = ?", [year_session(year)]):
+        return _empty("channel", "pole", "value", "share")
+    return panel.channel_shares(md.con, "unga", md.pole_set, (year, year),
+                                unga=UngaChannel(measure="agreement"))
 
 
 def _shares(md: MeasureData, year: int) -> pd.DataFrame:
@@ -163,6 +174,7 @@ class Frame:
 
 FRAMES: dict[str, Frame] = {
     "shares": Frame(_shares, lambda md, s: channel_span(md, dict(s.where)["channel"])),
+    "agreement": Frame(_agreement, lambda md, s: channel_span(md, "unga")),
     "balance": Frame(_balance, lambda md, s: (
         composite_span(md) if dict(s.where)["channel"] == COMPOSITE
         else channel_span(md, dict(s.where)["channel"]))),
