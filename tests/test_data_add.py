@@ -463,3 +463,13 @@ def test_a_newer_real_register_is_added_and_read_by_the_build(mirror, tmp_path, 
     assert [p[-1] for p in ctx.provenance] == [f"superseded by {entry.mirror_path} (a newer "
                                                "release)"]
     assert not (_isolated_home / "sources").exists()  # nothing copied into the cache
+    size = copy.stat().st_size
+    with copy.open("a", encoding="latin-1") as fh:
+        fh.write("\n")  # changed after it was added: the pull and the build refuse it
+    res = runner.invoke(app, ["data", "pull", "sipri_arms"])
+    assert res.exit_code == 1
+    assert res.stderr.strip() == (f"error: {copy}: {size + 1} bytes, the registry pins {size} "
+                                  "(truncated or replaced file)")
+    with pytest.raises(ChecksumError):
+        BuildContext(mirror=mirror, report=BuildReport(tmp_path / "w.duckdb")).latest(
+            "sipri_arms")
