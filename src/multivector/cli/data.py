@@ -1,9 +1,10 @@
-"""``multivector ingest``, ``data`` (pull, status) and ``poles`` (list, show): the pinned
-source files, the warehouse built from them, and the pole sets."""
+"""``multivector ingest``, ``data`` (pull, status, add) and ``poles`` (list, show): the pinned
+source files, the files a user adds, the warehouse built from them, and the pole sets."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -14,11 +15,13 @@ from multivector.cli.common import Format, console, emit, err, friendly
 from multivector.cli.params import FormatOpt, OutOpt
 from multivector.core import paths, validate
 from multivector.core.poles import load_pole_set, packaged_pole_sets
-from multivector.sources import registry
+from multivector.sources import extra, registry
 from multivector.sources.fetch import availability, pull
+from multivector.sources.layouts import FAMILIES
 
 commands = typer.Typer()
-data_app = typer.Typer(help="Pinned source files: pull, verify, status.", no_args_is_help=True)
+data_app = typer.Typer(help="Pinned source files: pull, verify, status; add a newer release.",
+                       no_args_is_help=True)
 poles_app = typer.Typer(help="Pole sets: the power centres a state balances between.",
                         no_args_is_help=True)
 
@@ -39,8 +42,18 @@ def data_pull(
 
 @data_app.command("status")
 @friendly
-def data_status(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
-    """Each source: files cached or mirrored, size, licence, citation."""
+def data_status(
+    fmt: FormatOpt = Format.table, out: OutOpt = None,
+    added: Annotated[bool, typer.Option(
+        "--added", help="Only the files added with `data add`, with their sha256.")] = False,
+) -> None:
+    """Each source: files cached or mirrored, size, licence, citation; then the user-added
+    files (`data add`), each with its sha256 and whether it is still the file recorded."""
+    mine = extra.added_files()
+    where = paths.user_registry()
+    if added:
+        emit(mine, fmt, out, title=f"user-added files ({where})")
+        return
     rows = []
     for s in registry.sources().values():
         have = sum(availability(s.files))  # sha256 verified, cached by size and mtime
@@ -51,11 +64,57 @@ def data_status(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
                      "title": s.title, "licence": "; ".join(s.licences),
                      "citation": s.citation})
     frame = pd.DataFrame(rows)
-    where = paths.mirror_root() or paths.cache_dir()
     if fmt is Format.table and out is None:
-        err.print(f"files read from: {where} (licences and citations: --format csv or json)")
+        err.print(f"files read from: {paths.mirror_root() or paths.cache_dir()} (licences and "
+                  "citations: --format csv or json)")
         frame = frame.drop(columns=["citation", "licence"])
     emit(frame, fmt, out, title="sources")
+    if len(mine) and fmt is Format.table and out is None:
+        emit(mine.drop(columns=["origin", "licence"]), fmt, None,
+             title=f"user-added files ({where})")
+    elif len(mine):
+        err.print(f"{len(mine)} user-added files: multivector data status --added")
+
+
+def _say(text: str) -> None:
+    """A line on standard output as it is: no markup (a path may hold brackets), no wrap."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+@data_app.command("add")
+@friendly
+def data_add(
+    file: Annotated[Path, typer.Argument(help="The file: a newer release of a source's format.")],
+    source: Annotated[str, typer.Option(
+        "--as", help=f"The source it is a file of: {', '.join(sorted(FAMILIES))}.")],
+    url: Annotated[str | None, typer.Option(help="Where it was published (recorded).")] = None,
+    licence: Annotated[str | None, typer.Option(help="Its licence (recorded).")] = None,
+) -> None:
+    """Check a newer file of a source's published format with the source's parser and record
+    it (path, sha256, size) in the user's registry: `multivector ingest` then reads it in
+    place, checked against that sha256. Nothing is copied."""
+    got = extra.add(file, source, url=url, licence=licence)
+    row = got.row
+    if got.status == "unchanged":
+        _say(f"{file}: already recorded as a {source} file (same sha256) in {got.registry}; "
+             "nothing changed")
+        return
+    if got.status == "pinned":
+        removed = f" (its earlier row in {got.registry} was removed)" if row else ""
+        _say(f"{file}: byte for byte the pinned file {got.other} of {source}; nothing to "
+             f"add{removed}")
+        return
+    if got.status == "duplicate":
+        _say(f"{file}: the same bytes are recorded already as a {source} file, from "
+             f"{got.other}; nothing recorded")
+        return
+    holds = f" ({got.holds})" if got.holds else ""
+    _say(f"{got.status} a {source} file: {row['name']}{holds}")
+    for key in ("mirror_path", "url", "sha256", "bytes", "licence", "origin", "added_at"):
+        if row.get(key):
+            _say(f"  {key:<11} {row[key]}")
+    _say(f"recorded in {got.registry}; `multivector ingest` will include it (read in place, "
+         "checked against this sha256; a changed file is refused until it is added again)")
 
 
 @commands.command("ingest")

@@ -36,24 +36,8 @@ PERIOD = re.compile(r"^(?:\d{6}-)?Jan\.-Dec\. ((?:19|20)\d\d)$")
 REPORTER_CODE = "EU27"
 
 
-def read_eurostat_file(path: str | Path, eur_per_usd: dict[int, float]) -> pd.DataFrame:
-    """Read one Comext extract; :data:`~multivector.sources.national_trade.COLUMNS` plus
-    ``value_eur``.
-
-    Parameters
-    ----------
-    path : path
-        The CSV.
-    eur_per_usd : dict
-        Year -> euros per US dollar (annual average).
-
-    Raises
-    ------
-    ParseError
-        A header, reporter, flow, period or value that departs from the layout, a year without
-        an exchange rate, or an unknown partner (file, row, value).
-    """
-    path = Path(path)
+def _read_rows(path: Path) -> tuple[int, int, list[tuple]]:
+    """The year, the line of the first row and ``(iso3, label, kind, euros)`` per partner."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     if not rows:
@@ -64,7 +48,7 @@ def read_eurostat_file(path: str | Path, eur_per_usd: dict[int, float]) -> pd.Da
             raise ParseError(path.name, f"column {chr(65 + j)} of the header must be {want!r}",
                              row=1, value=header[j] if j < len(header) else None)
     lang = None
-    year = None
+    year = first = None
     records = []
     for i, r in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in r):
@@ -83,11 +67,8 @@ def read_eurostat_file(path: str | Path, eur_per_usd: dict[int, float]) -> pd.Da
             raise ParseError(path.name, "PERIOD must be a full year ('Jan.-Dec. <year>')", row=i,
                              value=rec["PERIOD"])
         if year is None:
-            year = int(m.group(1))
+            year, first = int(m.group(1)), i
             lang = "fr" if rec["FLOW"] == "EXPORTATION" else "en"
-            if year not in eur_per_usd:
-                raise ParseError(path.name, f"no EUR/USD rate for {year} (WDI PA.NUS.FCRF, EMU)",
-                                 row=i)
         elif int(m.group(1)) != year:
             raise ParseError(path.name, f"a second year in a one-year extract (first {year})",
                              row=i, value=rec["PERIOD"])
@@ -100,6 +81,43 @@ def read_eurostat_file(path: str | Path, eur_per_usd: dict[int, float]) -> pd.Da
         records.append((iso3, rec["PARTNER"], kind, eur))
     if year is None:
         raise ParseError(path.name, "no rows")
+    return year, first, records
+
+
+def extract_year(path: str | Path) -> int:
+    """The year one extract holds, its layout and partners checked as
+    :func:`read_eurostat_file` checks them (no exchange rate needed).
+
+    Raises
+    ------
+    ParseError
+        As :func:`read_eurostat_file`, but for a missing exchange rate.
+    """
+    return _read_rows(Path(path))[0]
+
+
+def read_eurostat_file(path: str | Path, eur_per_usd: dict[int, float]) -> pd.DataFrame:
+    """Read one Comext extract; :data:`~multivector.sources.national_trade.COLUMNS` plus
+    ``value_eur``.
+
+    Parameters
+    ----------
+    path : path
+        The CSV.
+    eur_per_usd : dict
+        Year -> euros per US dollar (annual average).
+
+    Raises
+    ------
+    ParseError
+        A header, reporter, flow, period or value that departs from the layout, a year without
+        an exchange rate, or an unknown partner (file, row, value).
+    """
+    path = Path(path)
+    year, first, records = _read_rows(path)
+    if year not in eur_per_usd:
+        raise ParseError(path.name, f"no EUR/USD rate for {year} (WDI PA.NUS.FCRF, EMU)",
+                         row=first)
     out = pd.DataFrame(records, columns=["partner", "partner_label", "partner_kind", "value_eur"])
     out.insert(0, "reporter", REPORTER_CODE)
     out["year"] = year

@@ -18,12 +18,13 @@ Publications
 ------------
 ``kaz_stat``
     Bureau of National Statistics of Kazakhstan, *Main indicators of foreign trade by country*
-    (one ``.xls`` per release, one sheet per year, two years per release). A header row with
-    ``Наименование…`` in column A and ``Товарооборот`` (turnover), ``Экспорт``, ``Импорт`` in
-    columns B, D, F; the row under it says ``Всего`` (total) in B, D, F; the unit
-    ``тыс. долларов США`` above; partners in Russian down column A; exports in D, imports in F
-    (C, E, G are % shares, not read). A year printed in two releases is taken from the later
-    one (the Bureau revises the earlier year when it publishes the next).
+    (one ``.xls`` per release, or an ``.xlsx`` of the same layout, one sheet per year, two years
+    per release). A header row with ``Наименование…`` in column A and ``Товарооборот``
+    (turnover), ``Экспорт``, ``Импорт`` in columns B, D, F; the row under it says ``Всего``
+    (total) in B, D, F; the unit ``тыс. долларов США`` above; partners in Russian down column
+    A; exports in D, imports in F (C, E, G are % shares, not read). A year printed in two
+    releases is taken from the later one (the Bureau revises the earlier year when it
+    publishes the next).
 ``uzb_stat``
     Statistics Agency under the President of Uzbekistan, SDMX exports ``sdmx_data_1105.csv``
     (exports) and ``sdmx_data_1176.csv`` (imports): ``Code`` (numeric ISO 3166), the name in
@@ -174,39 +175,64 @@ def _kaz_sheet(rows: list[list], where: str, sheet_year: int) -> list[tuple]:
     return records
 
 
+def _kaz_workbook(path: Path) -> list[tuple[str, list[list]]]:
+    """Every sheet of a release as ``(name, rows)``: an ``.xlsx`` through openpyxl (empty cells
+    as ``""``, rows padded to one width, as xlrd gives them), anything else through xlrd."""
+    if path.suffix.lower() != ".xlsx":
+        try:
+            wb = xlrd.open_workbook(str(path))
+        except Exception as exc:  # xlrd.XLRDError, OSError, CompDocError...
+            raise ParseError(path.name, f"not a readable xls workbook: {exc}") from exc
+        return [(sh.name, [sh.row_values(i) for i in range(sh.nrows)]) for sh in wb.sheets()]
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
+        raise ParseError(path.name, f"not a readable xlsx workbook: {exc}") from exc
+    try:
+        out = []
+        for ws in wb.worksheets:
+            rows = [["" if c is None else c for c in r] for r in ws.iter_rows(values_only=True)]
+            width = max((len(r) for r in rows), default=0)
+            out.append((ws.title, [r + [""] * (width - len(r)) for r in rows]))
+        return out
+    finally:
+        wb.close()
+
+
 def read_kaz_file(path: str | Path) -> pd.DataFrame:
     """Read one release of Kazakhstan's *Main indicators of foreign trade by country*.
 
-    Every sheet named by a year (``2023``, ``12_2019``) is read; other sheets (cover, contents,
+    The Bureau publishes ``.xls``; a release saved as ``.xlsx`` is read the same way. Every
+    sheet named by a year (``2023``, ``12_2019``) is read; other sheets (cover, contents,
     notes) are skipped. Returns :data:`COLUMNS` plus ``release`` (the latest year the file
     holds). Raises :class:`~multivector.core.errors.ParseError` naming the file, sheet, row and
     value where the layout departs from the published one.
     """
     path = Path(path)
-    try:
-        wb = xlrd.open_workbook(str(path))
-    except Exception as exc:  # xlrd.XLRDError, OSError, CompDocError...
-        raise ParseError(path.name, f"not a readable xls workbook: {exc}") from exc
+    sheets = _kaz_workbook(path)
     frames = []
-    for sheet in wb.sheets():
-        m = re.search(r"(?:^|_)((?:19|20)\d\d)$", sheet.name.strip())
+    for name, rows in sheets:
+        m = re.search(r"(?:^|_)((?:19|20)\d\d)$", name.strip())
         if m is None:
             continue
-        rows = [sheet.row_values(i) for i in range(sheet.nrows)]
-        where = f"{path.name} [{sheet.name}]"
+        where = f"{path.name} [{name}]"
         frames.append(_frame(_kaz_sheet(rows, where, int(m.group(1))), "KAZ", "kaz_stat",
                              path.name))
     if not frames:
-        raise ParseError(path.name, f"no sheet named by a year; sheets: {wb.sheet_names()}")
+        raise ParseError(path.name, f"no sheet named by a year; sheets: {[n for n, _ in sheets]}")
     out = pd.concat(frames, ignore_index=True)
     return out.assign(release=int(out["year"].max()))
 
 
 def read_kaz(paths: Iterable[str | Path]) -> pd.DataFrame:
-    """All releases; each year from the latest release that prints it (revised figures)."""
-    raw = pd.concat([read_kaz_file(p) for p in paths], ignore_index=True)
+    """All releases; each year from the latest release that prints it (revised figures), and
+    of two files of one release the later one (a user's file added after the pinned ones)."""
+    frames = [read_kaz_file(p).assign(order=i) for i, p in enumerate(paths)]
+    raw = pd.concat(frames, ignore_index=True)
     latest = raw.groupby("year")["release"].transform("max")
-    return raw[raw["release"] == latest][COLUMNS].reset_index(drop=True)
+    raw = raw[raw["release"] == latest]
+    last = raw.groupby("year")["order"].transform("max")
+    return raw[raw["order"] == last][COLUMNS].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------ Uzbekistan

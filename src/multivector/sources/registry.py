@@ -7,8 +7,11 @@ Two packaged tables are the single source of truth:
 - ``data/sources.toml``: the sources, each a title, a citation, the years covered and the glob
   patterns of its files' mirror paths. A file belongs to the first source whose pattern matches.
 
-Users may add newer files of a published format with ``MULTIVECTOR_EXTRA_REGISTRY``: a TSV of
-the same columns, appended to the packaged one.
+Users may add newer files of a published format (``multivector data add``, module
+:mod:`multivector.sources.extra`): their registry, a TSV of the same columns (and a few more,
+which this module does not read), is appended to the packaged one. It is
+``MULTIVECTOR_EXTRA_REGISTRY`` when set (then it must exist), else ``extra_registry.tsv`` under
+``MULTIVECTOR_HOME`` when it exists (:func:`multivector.core.paths.user_registry`).
 
 Every ``mirror_path`` is a relative path that must stay inside the cache and the mirror root:
 :func:`check_mirror_path` rejects absolute paths, ``..`` and empty parts when the registry is
@@ -21,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import fnmatch
-import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +31,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from multivector.core import paths
 from multivector.core.errors import SourceError
 
 REGISTRY_COLUMNS = ("mirror_path", "url", "sha256", "bytes", "licence")
@@ -152,44 +155,84 @@ def _read_registry_tsv(text: str, origin: str) -> list[FileEntry]:
 
 
 @cache
-def file_entries() -> tuple[FileEntry, ...]:
-    """Every pinned file: the packaged registry plus ``MULTIVECTOR_EXTRA_REGISTRY``."""
+def packaged_entries() -> tuple[FileEntry, ...]:
+    """The files of the packaged registry (``data/registry.tsv``)."""
     text = resources.files("multivector.data").joinpath("registry.tsv").read_text("utf-8")
-    entries = _read_registry_tsv(text, "multivector/data/registry.tsv")
-    extra = os.environ.get("MULTIVECTOR_EXTRA_REGISTRY")
-    if extra:
-        try:
-            text = Path(extra).expanduser().read_text("utf-8")
-        except FileNotFoundError:
-            raise SourceError(f"{extra}: no such file (MULTIVECTOR_EXTRA_REGISTRY); unset "
-                                "it or point it at a registry TSV") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SourceError(f"{extra}: cannot be read (MULTIVECTOR_EXTRA_REGISTRY): "
-                                f"{exc}") from None
-        entries += _read_registry_tsv(text, extra)
-    return tuple(entries)
+    return tuple(_read_registry_tsv(text, "multivector/data/registry.tsv"))
+
+
+def user_entries() -> tuple[FileEntry, ...]:
+    """The files of the user's registry (:func:`multivector.core.paths.user_registry`): none
+    when it is the default one and does not exist.
+
+    Raises
+    ------
+    SourceError
+        ``MULTIVECTOR_EXTRA_REGISTRY`` names no file, or a file that cannot be read or breaks
+        the format (the message names the file and row).
+    """
+    extra = paths.user_registry()
+    named = paths.user_registry_named()
+    try:
+        text = extra.read_text("utf-8")
+    except FileNotFoundError:
+        if not named:
+            return ()
+        raise SourceError(f"{extra}: no such file (MULTIVECTOR_EXTRA_REGISTRY); unset "
+                          "it or point it at a registry TSV") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = " (MULTIVECTOR_EXTRA_REGISTRY)" if named else ""
+        raise SourceError(f"{extra}: cannot be read{why}: {exc}") from None
+    return tuple(_read_registry_tsv(text, str(extra)))
+
+
+@cache
+def file_entries() -> tuple[FileEntry, ...]:
+    """Every pinned file: the packaged registry plus the user's (:func:`user_entries`)."""
+    return packaged_entries() + user_entries()
+
+
+@cache
+def _specs() -> tuple[Source, ...]:
+    raw = tomllib.loads(
+        resources.files("multivector.data").joinpath("sources.toml").read_text("utf-8")
+    )
+    return tuple(Source(name, s["title"], s["citation"], s["coverage"], tuple(s["match"]))
+                 for name, s in raw.items())
+
+
+def titles() -> dict[str, str]:
+    """Every source's title by name, from ``data/sources.toml`` alone (no registry read)."""
+    return {s.name: s.title for s in _specs()}
+
+
+def source_of(mirror_path: str) -> str | None:
+    """The source a mirror path belongs to: the first whose pattern matches (None: none)."""
+    for s in _specs():
+        if any(fnmatch.fnmatchcase(mirror_path, p) for p in s.patterns):
+            return s.name
+    return None
 
 
 @cache
 def sources() -> dict[str, Source]:
     """Every source by name, each with the files that belong to it."""
-    raw = tomllib.loads(
-        resources.files("multivector.data").joinpath("sources.toml").read_text("utf-8")
-    )
-    specs = [
-        Source(name, s["title"], s["citation"], s["coverage"], tuple(s["match"]))
-        for name, s in raw.items()
-    ]
+    specs = _specs()
     members: dict[str, list[FileEntry]] = {s.name: [] for s in specs}
     for entry in file_entries():
-        for s in specs:
-            if any(fnmatch.fnmatchcase(entry.mirror_path, p) for p in s.patterns):
-                members[s.name].append(entry)
-                break
+        name = source_of(entry.mirror_path)
+        if name is not None:
+            members[name].append(entry)
     return {
         s.name: Source(s.name, s.title, s.citation, s.coverage, s.patterns, tuple(members[s.name]))
         for s in specs
     }
+
+
+def refresh() -> None:
+    """Read the registries again on the next call (after the user's registry changed)."""
+    file_entries.cache_clear()
+    sources.cache_clear()
 
 
 def get_source(name: str) -> Source:

@@ -123,6 +123,17 @@ class BuildContext:
             self.fetched[source] = source_files(get_source(source), self.mirror)
         return self.fetched[source]
 
+    def latest(self, source: str) -> tuple[FileEntry, Path]:
+        """The last file of ``source`` in registry order, for a source whose every file holds
+        all of it (a newer release added with ``multivector data add`` replaces the pinned one
+        whole); each earlier file gets a ``provenance`` row saying ``superseded by`` it."""
+        files = self.files(source)
+        f, path = files[-1]
+        for old, _ in files[:-1]:
+            self.provenance.append((source, old.mirror_path, old.sha256, old.bytes, 0,
+                                    f"superseded by {f.mirror_path} (a newer release)"))
+        return f, path
+
     def table(self, name: str, frame: pd.DataFrame) -> int:
         """Write table ``name`` and count its rows in the report; the rows."""
         self.report.rows[name] = write(self.con, name, frame)

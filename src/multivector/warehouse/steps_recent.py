@@ -4,8 +4,10 @@ transfers, SIPRI military expenditure 1949-2024, US official visits and wiiw FDI
 Tables ``arms_deals`` and ``arms`` (SIPRI trade register and deliveries per year, TIV
 millions), ``milex`` rows with ``source = 'sipri2025'`` (appended to the OWID vintages, with
 the column ``milex_current_usd``), ``visits`` (US President and Secretary of State) and
-``investment`` (Kazakhstan's FDI by partner). Each step takes the
-:class:`~multivector.warehouse.step_context.BuildContext` and returns its ``meta`` keys.
+``investment`` (Kazakhstan's FDI by partner). A newer SIPRI register or workbook added with
+``multivector data add`` replaces the pinned one (:meth:`BuildContext.latest`). Each step
+takes the :class:`~multivector.warehouse.step_context.BuildContext` and returns its ``meta``
+keys.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from multivector.warehouse.step_context import BuildContext, by_name, last_year,
 def arms_step(ctx: BuildContext) -> dict[str, str]:
     """``arms_deals`` and ``arms`` from the SIPRI arms transfers register."""
     ctx.say("parsing SIPRI arms transfers register")
-    (f, path), = ctx.files("sipri_arms")
+    f, path = ctx.latest("sipri_arms")
     deals = sipri.read_register(path)
     arms = sipri.arms_table(deals, ctx.log)
     ctx.table("arms_deals", deals)
@@ -30,7 +32,7 @@ def arms_step(ctx: BuildContext) -> dict[str, str]:
 def sipri_milex_step(ctx: BuildContext) -> dict[str, str]:
     """SIPRI's military expenditure workbook, appended to ``milex`` (after the OWID step)."""
     ctx.say("parsing SIPRI military expenditure 1949-2024")
-    (f, path), = ctx.files("sipri_milex")
+    f, path = ctx.latest("sipri_milex")
     milex = sipri_milex.read_milex_workbook(path)
     log_unmapped(ctx.log, "sipri_milex", milex, "entity")
     con = ctx.con
