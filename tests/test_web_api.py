@@ -194,6 +194,6 @@ def test_rank_under_an_unga_choice_is_computed_not_read_from_the_stored_ranking(
         raise ComputedError
 
     monkeypatch.setattr(options, "stored", no_stored)
-    monkeypatch.setattr(frames.panel, "all_shares", compute)
+    monkeypatch.setattr(frames, "all_shares", compute)
     with pytest.raises(ComputedError):
         frames.rank(None, 2020, "core", None, options.UngaChannel(issue="hr"))
