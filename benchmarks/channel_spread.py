@@ -14,7 +14,8 @@ toward 1.
 Old definitions: UNGA agreement turned into an affinity; security as the focal state's own
 ATOP pledges, weighted 1 / 0.5 / 0.5 / 0.25; shared COW IGO counts; every shared format of
 the table, for every state in it. New: the defaults of
-:func:`multivector.analysis.panel.channel_shares`. Exports (unchanged) are shown for scale.
+:func:`multivector.analysis.panel.shares.channel_shares`. Exports (unchanged) are shown for
+scale.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import time
 import pandas as pd
 
 from multivector import warehouse
-from multivector.analysis import panel
+from multivector.analysis.options import UngaChannel
+from multivector.analysis.panel.membership import format_dyads, mean_shares
+from multivector.analysis.panel.shares import channel_shares
 from multivector.core import poles
 from multivector.measures import balance as bal
 from multivector.measures import channels as ch
@@ -48,17 +51,17 @@ def shares(con, ps, channel: str, version: str, year: int) -> pd.DataFrame:
     y = (year, year)
     membership = ps.membership([year])
     if version == "new":
-        return panel.channel_shares(con, channel, ps, y)
+        return channel_shares(con, channel, ps, y)
     if channel == "unga":
-        return panel.channel_shares(con, "unga", ps, y, unga=panel.UngaChannel("agreement"))
+        return channel_shares(con, "unga", ps, y, unga=UngaChannel("agreement"))
     if channel == "security":
-        return panel.mean_shares(old_security(con, y), membership, "security")
+        return mean_shares(old_security(con, y), membership, "security")
     if channel == "igo":
-        return panel.channel_shares(con, "igo", ps, y, igo_source="cow")
+        return channel_shares(con, "igo", ps, y, igo_source="cow")
     if channel == "formats":
-        return panel.mean_shares(panel.format_dyads(formats.membership([year])), membership,
-                                 "formats")
-    return panel.channel_shares(con, channel, ps, y)
+        return mean_shares(format_dyads(formats.membership([year])), membership,
+                           "formats")
+    return channel_shares(con, channel, ps, y)
 
 
 def spread(sh: pd.DataFrame) -> dict[str, float]:

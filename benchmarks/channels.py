@@ -8,7 +8,7 @@ Prints, in one run:
 
 1. the time to compute the shares by pole of every channel (UNGA agreement, exports, imports,
    alliances, shared IGOs, formats) for every state and every year 1946-2024 with the core
-   pole set, in one pass per channel (``multivector.analysis.panel.channel_shares`` with
+   pole set, in one pass per channel (``multivector.analysis.panel.shares.channel_shares`` with
    ``focal=None``), and the time per channel; the trade channels include the mirror rule over
    all 2.5 million DOTS rows, the UNGA channel every dyad of every session; then the
    concentration of exports and imports of every state-year, the mineral production shares
@@ -29,8 +29,12 @@ import numpy as np
 import pandas as pd
 
 from multivector import warehouse
-from multivector.analysis import panel
+from multivector.analysis.panel.minerals import mineral_production
+from multivector.analysis.panel.power import power_components
+from multivector.analysis.panel.shares import channel_shares
+from multivector.analysis.panel.trade import concentration
 from multivector.core import poles
+from multivector.core.vocabulary import BALANCE_CHANNELS
 
 YEARS = (1946, 2024)
 SAMPLE = ("KAZ", "TUR", "BRA", "IND", "DEU", "NGA", "VNM", "POL")
@@ -44,21 +48,21 @@ def main() -> None:
     with warehouse.connect() as con:
         cache: dict = {}
         start = time.perf_counter()
-        for ch in panel.CHANNELS:
+        for ch in BALANCE_CHANNELS:
             t = time.perf_counter()
-            out[ch] = panel.channel_shares(con, ch, ps, YEARS, None, _cache=cache)
+            out[ch] = channel_shares(con, ch, ps, YEARS, None, _cache=cache)
             times[ch] = time.perf_counter() - t
         t = time.perf_counter()
         flows = cache[("trade", YEARS, None)][0]
-        conc = pd.concat([panel.concentration(con, YEARS, None, side, flows)
+        conc = pd.concat([concentration(con, YEARS, None, side, flows)
                           for side in ("exports", "imports")])
         times["concentration"] = time.perf_counter() - t
         t = time.perf_counter()
-        prod = panel.mineral_production(con, YEARS)
+        prod = mineral_production(con, YEARS)
         times["minerals"] = time.perf_counter() - t
         t = time.perf_counter()
-        comp = panel.power_components(con, YEARS, flows=flows,
-                                      unga_pairs=None)
+        comp = power_components(con, YEARS, flows=flows,
+                                unga_pairs=None)
         times["power components"] = time.perf_counter() - t
         total = time.perf_counter() - start
 
@@ -66,9 +70,9 @@ def main() -> None:
         loop_t, diffs = 0.0, []
         for iso3 in SAMPLE:
             t = time.perf_counter()
-            one = [panel.channel_shares(con, ch, ps, YEARS, [iso3]) for ch in panel.CHANNELS]
+            one = [channel_shares(con, ch, ps, YEARS, [iso3]) for ch in BALANCE_CHANNELS]
             loop_t += time.perf_counter() - t
-            for ch, f in zip(panel.CHANNELS, one, strict=True):
+            for ch, f in zip(BALANCE_CHANNELS, one, strict=True):
                 ref = out[ch]
                 m = f.merge(ref[ref["iso3"] == iso3], on=["iso3", "pole", "year"],
                             suffixes=("", "_all"))

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from multivector import warehouse
-from multivector.analysis import panel
+from multivector.analysis.panel.power import power_components
 from multivector.measures import power as pw
 
 OLD_WEIGHTS = {"gdp": 1.0, "population": 1.0, "milex": 1.0, "cinc": 1.0, "igo": 1.0,
@@ -100,7 +100,7 @@ def main() -> None:
     args = ap.parse_args()
     bench = pw.published_benchmark()
     with warehouse.connect() as con:
-        comp = panel.power_components(con, (1995, 2024))
+        comp = power_components(con, (1995, 2024))
     first = int(bench["compare_year"].iloc[0])
     tables = {year: compare(comp, bench, year) for year in sorted({first, args.year})}
     if args.figure:

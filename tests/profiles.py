@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from multivector.analysis.profile import Coverage, Profile, UngaOptions
+from multivector.analysis.alignment import UngaOptions
+from multivector.analysis.coverage import Coverage
+from multivector.analysis.profile import Profile
 from multivector.core import poles
 
 

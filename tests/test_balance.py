@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from scipy.integrate import quad
 
-from multivector.analysis import panel
+from multivector.analysis.panel.frame import SHARE_COLUMNS
+from multivector.analysis.panel.membership import format_dyads, mean_shares
+from multivector.analysis.panel.unga import unga_shares
 from multivector.core.vocabulary import REST
 from multivector.measures import balance as bal
 from multivector.measures import weight_draws as draws
@@ -449,7 +451,7 @@ def test_unga_shares_mean_affinity_over_members_and_self_pole():
                       ("KAZ", "TUR", 2000, 0.9),
                       ("USA", "DEU", 2000, 0.0), ("USA", "CHN", 2000, -0.5)],
                      columns=["iso3", "partner", "year", "value"])
-    out = panel.unga_shares(d, PMEM, "kappa")
+    out = unga_shares(d, PMEM, "kappa")
     k = out[out["iso3"] == "KAZ"].set_index("pole")
     # kappa -> (x + 1) / 2 of the mean over members; no rest of the world
     assert list(k.index) == ["USA", "EU", "CHN", "RUS"]
@@ -465,7 +467,7 @@ def test_unga_shares_mean_affinity_over_members_and_self_pole():
     assert u.loc["CHN", "value"] == pytest.approx(0.25)
     assert (out["channel"] == "unga").all()
     # focal filter
-    assert set(panel.unga_shares(d, PMEM, "kappa", focal=["USA"])["iso3"]) == {"USA"}
+    assert set(unga_shares(d, PMEM, "kappa", focal=["USA"])["iso3"]) == {"USA"}
 
 
 def test_format_dyads_counts_shared_formats():
@@ -477,7 +479,7 @@ def test_format_dyads_counts_shared_formats():
                       ("C5+1", "KAZ", 2011, "participant"), ("C5+1", "USA", 2011,
                                                              "participant")],
                      columns=["format", "iso3", "year", "status"])
-    out = panel.format_dyads(m)
+    out = format_dyads(m)
     got = {(r.iso3, r.partner, r.year): r.value for r in out.itertuples()}
     assert got[("KAZ", "RUS", 2010)] == 2.0          # SCO and CSTO, duplicate row ignored
     assert got[("KAZ", "CHN", 2010)] == 1.0
@@ -487,7 +489,7 @@ def test_format_dyads_counts_shared_formats():
     assert ("KAZ", "ARM", 2010) not in got           # frozen participation shares nothing
     assert not any(a == b for a, b, _ in got)
     assert out["value"].dtype == np.float64
-    only = panel.format_dyads(m, focal=["KAZ"])
+    only = format_dyads(m, focal=["KAZ"])
     assert set(only["iso3"]) == {"KAZ"} and len(only) == 4
 
 
@@ -495,7 +497,7 @@ def test_format_dyads_bloc_counterpart_is_shared_with_its_members():
     m = pd.DataFrame([("EU-C5", "KAZ", 2022, "participant"),
                       ("EU-C5", "UZB", 2022, "participant")],
                      columns=["format", "iso3", "year", "status"])
-    out = panel.format_dyads(m, focal=["KAZ"])
+    out = format_dyads(m, focal=["KAZ"])
     partners = set(out["partner"])
     assert {"DEU", "FRA", "HRV", "UZB"} <= partners and "GBR" not in partners  # EU of 2022
     assert (out["value"] == 1.0).all()
@@ -504,10 +506,10 @@ def test_format_dyads_bloc_counterpart_is_shared_with_its_members():
 def test_mean_shares_wraps_pole_shares():
     d = pd.DataFrame([("KAZ", "RUS", 2000, 2.0), ("KAZ", "DEU", 2000, 1.0),
                       ("KAZ", "TUR", 2000, 1.0)], columns=["iso3", "partner", "year", "value"])
-    out = panel.mean_shares(d, PMEM, "formats").set_index("pole")
-    assert list(out.columns) == [c for c in panel.SHARE_COLUMNS if c != "pole"]
+    out = mean_shares(d, PMEM, "formats").set_index("pole")
+    assert list(out.columns) == [c for c in SHARE_COLUMNS if c != "pole"]
     assert (out["channel"] == "formats").all()
     # EU without KAZ: DEU 1, FRA 0 -> 0.5; total 2 + 0.5 + 1 (TUR)
     assert out.loc["EU", "value"] == pytest.approx(0.5)
     assert out.loc["RUS", "share"] == pytest.approx(2 / 3.5)
-    assert panel.mean_shares(d.iloc[:0], PMEM, "formats").empty
+    assert mean_shares(d.iloc[:0], PMEM, "formats").empty

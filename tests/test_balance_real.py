@@ -7,7 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector.analysis import panel, profile, sensitivity
+from multivector.analysis import sensitivity
+from multivector.analysis.balance import focal_balance, focal_shares
+from multivector.analysis.options import BalanceOptions
+from multivector.analysis.panel.shares import all_shares
 from multivector.core import poles
 from multivector.measures import balance as bal
 from multivector.measures.decomposition import decompose
@@ -53,11 +56,11 @@ def test_sensitivity_covers_every_scenario_and_weighting(run):
 
 def test_default_scenario_is_what_balance_and_rank_say(con, run):
     kaz = run.summary[(run.summary["iso3"] == "KAZ") & (run.summary["year"] == 2010)].iloc[0]
-    b = profile.focal_balance(con, "KAZ", YEARS, poles.load_pole_set("core"),
-                              options=profile.BalanceOptions(n_boot=0))
+    b = focal_balance(con, "KAZ", YEARS, poles.load_pole_set("core"),
+                      options=BalanceOptions(n_boot=0))
     series = b[(b["channel"] == "composite") & (b["year"] == 2010)].iloc[0]
     # the ranking puts every state on the year's ranking set, the same for all of them
-    sh = panel.all_shares(con, poles.load_pole_set("core"), (2010, 2010))
+    sh = all_shares(con, poles.load_pole_set("core"), (2010, 2010))
     allb, missing, sets = bal.ranking_balance(sh)
     c = allb[allb["channel"] == "composite"]
     assert c["channels"].nunique() == 1 and kaz["channels"] == c["channels"].iloc[0]
@@ -99,8 +102,8 @@ def test_one_at_a_time_ranges(run):
 
 def test_focal_balance_intervals_and_decomposition(con):
     ps = poles.load_pole_set("core")
-    b = profile.focal_balance(con, "KAZ", (2005, 2010), ps,
-                              options=profile.BalanceOptions(n_boot=200))
+    b = focal_balance(con, "KAZ", (2005, 2010), ps,
+                      options=BalanceOptions(n_boot=200))
     assert set(b["channel"]) >= {"unga", "exports", "imports", "composite"}
     ok = b.dropna(subset=["lo", "hi"])
     assert set(ok["channel"]) >= {"unga", "exports", "imports", "composite"}
@@ -114,7 +117,7 @@ def test_focal_balance_intervals_and_decomposition(con):
     t = ok[ok["channel"] == "exports"]
     at_end = np.isclose(t["evenness"], t["lo"]) | np.isclose(t["evenness"], t["hi"])
     assert at_end.all()
-    sh = profile.focal_shares(con, "KAZ", (2005, 2010), ps)
+    sh = focal_shares(con, "KAZ", (2005, 2010), ps)
     cset = b.attrs["channel_set"]
     assert cset.run == (2005, 2010)
     assert set(b.loc[b["channel"] == "composite", "channels"]) == {",".join(cset.channels)}
@@ -126,7 +129,7 @@ def test_focal_balance_intervals_and_decomposition(con):
 
 
 def test_wide_poles_and_the_state_as_its_own_pole(con):
-    sh = panel.all_shares(con, poles.load_pole_set("wide"), (2009, 2010), ["TUR", "USA"])
+    sh = all_shares(con, poles.load_pole_set("wide"), (2009, 2010), ["TUR", "USA"])
     b = bal.balance(sh)
     b = b[b["year"] == 2010]
     comp = b[b["channel"] == "composite"].set_index("iso3")

@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector.analysis import panel
+from multivector.analysis.panel.membership import (
+    alliance_dyads,
+    format_dyads,
+    format_states,
+    informal_igo_dyads,
+    security_units,
+)
 from multivector.measures import channels as ch
 from multivector.measures import splitvotes as sv
 
@@ -127,8 +133,8 @@ def test_informal_igo_dyads_leave_out_organisations_holding_every_pole():
                                                                           source="migo")
     con = duckdb.connect()
     con.register("igo_membership", frame)
-    raw = panel.informal_igo_dyads(con, (2010, 2010), ["KAZ"])
-    kept = panel.informal_igo_dyads(con, (2010, 2010), ["KAZ"], MEM)
+    raw = informal_igo_dyads(con, (2010, 2010), ["KAZ"])
+    kept = informal_igo_dyads(con, (2010, 2010), ["KAZ"], MEM)
     got = {r.partner: r.value for r in kept.itertuples()}
     # UN holds every pole and goes; OBS holds the US only as an observer and stays
     assert got == {"CHN": 2.0, "RUS": 2.0, "DEU": 1.0}
@@ -142,10 +148,10 @@ def test_format_dyads_leave_out_a_format_holding_every_pole():
                         ("ALMOST", "DEU", 2010, "member"), ("ALMOST", "CHN", 2010, "member"),
                         ("ALMOST", "RUS", 2010, "member")],
                      columns=["format", "iso3", "year", "status"])
-    got = panel.format_dyads(m, ["KAZ"], MEM).set_index("partner")["value"]
+    got = format_dyads(m, ["KAZ"], MEM).set_index("partner")["value"]
     assert got["CHN"] == 2.0 and got["RUS"] == 2.0   # SCO and ALMOST; ALL dropped
     assert got["USA"] == 0.5 and got["DEU"] == 1.0
-    assert panel.format_dyads(m, ["KAZ"]).set_index("partner")["value"]["CHN"] == 3.0
+    assert format_dyads(m, ["KAZ"]).set_index("partner")["value"]["CHN"] == 3.0
 
 
 def test_formats_channel_is_defined_only_for_members_of_the_table_treaty_organisations():
@@ -157,8 +163,8 @@ def test_formats_channel_is_defined_only_for_members_of_the_table_treaty_organis
                       ("CICA", "intergovernmental forum", "ISR", "member"),
                       ("C5+1", "summit format", "USA", "participant")],
                      columns=["format", "kind", "iso3", "status"])
-    assert panel.format_states(t) == ["IND", "KAZ"]
-    packaged = panel.format_states()
+    assert format_states(t) == ["IND", "KAZ"]
+    packaged = format_states()
     assert {"KAZ", "UZB", "RUS", "CHN", "ARM"} <= set(packaged)
     assert not {"BRA", "ISR", "USA", "JPN", "KOR", "ZAF"} & set(packaged)
 
@@ -184,11 +190,11 @@ def acon():
 
 
 def test_a_pledge_received_is_a_tie_of_the_receiver(acon):
-    d = panel.alliance_dyads(acon, (2010, 2010), ["JPN"]).set_index("partner")["value"]
+    d = alliance_dyads(acon, (2010, 2010), ["JPN"]).set_index("partner")["value"]
     assert d["USA"] == ch.SECURITY_WEIGHTS["defense"]          # the US pledge to Japan
     assert d["CHN"] == ch.SECURITY_WEIGHTS["nonaggression"]
     assert d["USA"] > d["CHN"]
-    both = panel.alliance_dyads(acon, (2010, 2010))
+    both = alliance_dyads(acon, (2010, 2010))
     assert set(both["iso3"]) == {"USA", "JPN", "CHN", "ISR"}
     assert both.set_index(["iso3", "partner"])["value"][("USA", "JPN")] == 1.0
 
@@ -209,11 +215,11 @@ def test_obligation_weights_order_and_override():
 
 
 def test_security_channel_needs_a_tie_of_neutrality_or_more_with_a_pole(acon):
-    d = panel.alliance_dyads(acon, (2010, 2010))
-    units = panel.security_units(d, MEM)
+    d = alliance_dyads(acon, (2010, 2010))
+    units = security_units(d, MEM)
     assert set(units["iso3"]) == {"JPN"}   # ISR: non-aggression with China only; USA: self
     fw = ch.SECURITY_WEIGHTINGS["flat"]
-    flat = panel.security_units(panel.alliance_dyads(acon, (2010, 2010), weights=fw), MEM, fw)
+    flat = security_units(alliance_dyads(acon, (2010, 2010), weights=fw), MEM, fw)
     assert "ISR" in set(flat["iso3"])      # non-aggression weighs as much as neutrality there
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from multivector.analysis import panel
+from multivector.analysis.options import UngaChannel
+from multivector.analysis.panel.shares import channel_shares
 from multivector.core import poles
 from multivector.measures import balance as bal
 
@@ -36,8 +37,8 @@ def dominant(shares):
 
 @pytest.fixture(scope="module")
 def security(con):
-    return panel.channel_shares(con, "security", CORE, (1992, 2018),
-                                ["KAZ", "JPN", "KOR", "POL", "ISR"])
+    return channel_shares(con, "security", CORE, (1992, 2018),
+                          ["KAZ", "JPN", "KOR", "POL", "ISR"])
 
 
 def test_security_leans_where_the_treaties_say(security):
@@ -70,7 +71,7 @@ def test_no_security_channel_without_a_binding_tie_to_a_pole(security):
 
 @pytest.fixture(scope="module")
 def unga(con):
-    s = panel.channel_shares(con, "unga", CORE, (1992, 2023), ["ISR", "POL", "CUB", "KAZ"])
+    s = channel_shares(con, "unga", CORE, (1992, 2023), ["ISR", "POL", "CUB", "KAZ"])
     w = s.pivot_table(index=["iso3", "year"], columns="pole", values="share")
     w["east"], w["west"] = w["CHN"] + w["RUS"], w["USA"] + w["EU"]
     return s, w
@@ -93,8 +94,8 @@ def test_unga_split_votes_separate_west_and_east(unga):
 
 def test_unga_split_votes_spread_states_more_than_agreement(con):
     def spread(measure):
-        s = panel.channel_shares(con, "unga", CORE, (2010, 2010),
-                                 unga=panel.UngaChannel(measure))
+        s = channel_shares(con, "unga", CORE, (2010, 2010),
+                           unga=UngaChannel(measure))
         return bal.channel_balance(s[["iso3", "year", "channel", "pole", "share"]])[
             "evenness"]
 
@@ -104,14 +105,14 @@ def test_unga_split_votes_spread_states_more_than_agreement(con):
 
 
 def test_igo_channel_separates_states_once_universal_organisations_go(con):
-    new = panel.channel_shares(con, "igo", CORE, (2010, 2010))
-    old = panel.channel_shares(con, "igo", CORE, (2010, 2010), igo_source="cow")
+    new = channel_shares(con, "igo", CORE, (2010, 2010))
+    old = channel_shares(con, "igo", CORE, (2010, 2010), igo_source="cow")
     ev = {k: bal.channel_balance(v[["iso3", "year", "channel", "pole", "share"]])["evenness"]
           for k, v in (("new", new), ("old", old))}
     assert ev["old"].std() < 0.01 < 0.1 < ev["new"].std()
 
 
 def test_formats_channel_only_for_the_states_the_table_covers(con):
-    s = panel.channel_shares(con, "formats", CORE, (2015, 2015),
-                             ["KAZ", "UZB", "JPN", "USA", "ISR", "BRA"])
+    s = channel_shares(con, "formats", CORE, (2015, 2015),
+                       ["KAZ", "UZB", "JPN", "USA", "ISR", "BRA"])
     assert set(s["iso3"]) == {"KAZ", "UZB"}

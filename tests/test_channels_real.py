@@ -8,7 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector.analysis import panel
+from multivector.analysis.options import UngaChannel
+from multivector.analysis.panel.power import milex_series, power_components
+from multivector.analysis.panel.shares import channel_shares
+from multivector.analysis.panel.trade import concentration, trade_flows
 from multivector.core import poles
 from multivector.measures.trade import CIF_FOB
 
@@ -24,7 +27,7 @@ def con(built_warehouse):
 
 @pytest.fixture(scope="module")
 def kaz_flows(con):
-    return panel.trade_flows(con, (1992, 2020), ["KAZ"])
+    return trade_flows(con, (1992, 2020), ["KAZ"])
 
 
 def test_largest_buyers_and_suppliers_are_the_imf_reported_ones(con, kaz_flows):
@@ -49,7 +52,7 @@ def test_largest_buyers_and_suppliers_are_the_imf_reported_ones(con, kaz_flows):
 def test_shares_sum_to_one_over_poles_and_rest_of_world(con):
     ps = poles.load_pole_set("wide")
     for flow in ("exports", "imports"):
-        s = panel.channel_shares(con, flow, ps, (1992, 2020), ["KAZ", "TUR", "BRA"])
+        s = channel_shares(con, flow, ps, (1992, 2020), ["KAZ", "TUR", "BRA"])
         total = s.groupby(["iso3", "year"])["share"].sum()
         assert len(total) == 3 * 29
         np.testing.assert_allclose(total.to_numpy(), 1.0, atol=1e-9)
@@ -57,15 +60,15 @@ def test_shares_sum_to_one_over_poles_and_rest_of_world(con):
 
 
 def test_trade_shares_for_every_state_sum_to_one(con):
-    s = panel.channel_shares(con, "exports", poles.load_pole_set("core"), (2015, 2015))
+    s = channel_shares(con, "exports", poles.load_pole_set("core"), (2015, 2015))
     total = s.groupby("iso3")["share"].sum()
     assert len(total) > 150
     np.testing.assert_allclose(total.to_numpy(), 1.0, atol=1e-9)
 
 
 def test_kazakhstan_1992_93_russia_not_reported_not_zero(con):
-    s = panel.channel_shares(con, "exports", poles.load_pole_set("core"), (1992, 1994),
-                             ["KAZ"])
+    s = channel_shares(con, "exports", poles.load_pole_set("core"), (1992, 1994),
+                       ["KAZ"])
     rus = s[s["pole"] == "RUS"].set_index("year")
     assert rus.loc[[1992, 1993], "flag"].eq("not reported").all()
     assert rus.loc[[1992, 1993], "value"].isna().all()
@@ -99,7 +102,7 @@ def test_mirror_rule_on_real_rows(con, kaz_flows):
 
 def test_concentration_matches_the_partner_rows(con, kaz_flows):
     flows, _ = kaz_flows
-    c = panel.concentration(con, (1992, 2020), ["KAZ"], "exports", flows)
+    c = concentration(con, (1992, 2020), ["KAZ"], "exports", flows)
     y = c[c["year"] == 2019].iloc[0]
     f = flows[(flows["flow"] == "exports") & (flows["year"] == 2019)
               & (flows["value_usd_m"] > 0)]
@@ -114,24 +117,24 @@ def test_concentration_matches_the_partner_rows(con, kaz_flows):
 
 def test_unga_shares_are_affinities_over_poles(con):
     ps = poles.load_pole_set("core")
-    s = panel.channel_shares(con, "unga", ps, (2010, 2012), ["KAZ", "USA"],
-                             panel.UngaChannel("agreement"))
+    s = channel_shares(con, "unga", ps, (2010, 2012), ["KAZ", "USA"],
+                       UngaChannel("agreement"))
     tot = s.groupby(["iso3", "year"])["share"].sum()
     np.testing.assert_allclose(tot.to_numpy(), 1.0)
     usa = s[(s["iso3"] == "USA") & (s["pole"] == "USA")]
     assert (usa["flag"] == "self").all() and usa["value"].isna().all()
     # the affinity of agreement is the agreement itself: compare with the alignment measure
-    from multivector.analysis import profile
+    from multivector.analysis.alignment import UngaOptions, unga_alignment
 
-    al = profile.unga_alignment(con, "KAZ", (2010, 2012), ps,
-                                profile.UngaOptions("agreement", n_boot=0))
+    al = unga_alignment(con, "KAZ", (2010, 2012), ps,
+                        UngaOptions("agreement", n_boot=0))
     m = s[s["iso3"] == "KAZ"].merge(al, on=["pole", "year"], suffixes=("", "_al"))
     assert len(m) == 12
     np.testing.assert_allclose(m["value"], m["value_al"], atol=1e-9)
 
 
 def test_power_components_for_every_state(con):
-    comp = panel.power_components(con, (2010, 2010))
+    comp = power_components(con, (2010, 2010))
     wide = comp.pivot_table(index="iso3", columns="component", values="value")
     assert {"gdp", "population", "cinc", "milex", "trade_reach", "vote_breadth"} <= set(
         wide.columns)
@@ -147,13 +150,13 @@ def test_power_components_for_every_state(con):
 def test_milex_is_sipri_2025_to_2024(con):
     # SIPRI's 2025 workbook runs to 2024, as far as WDI's military expenditure does: nothing
     # is derived from WDI (the derivation after SIPRI's last year: test_sources13_unit)
-    m = panel.milex_series(con, (2015, 2025))
+    m = milex_series(con, (2015, 2025))
     assert m.loc[~m["derived"], "year"].max() == 2024
     assert set(m["source"]) == {"sipri2025"} and not m["derived"].any()
 
 
 def test_trade_before_1960_comes_from_cow(con):
-    flows, totals = panel.trade_flows(con, (1955, 1962), ["TUR"])
+    flows, totals = trade_flows(con, (1955, 1962), ["TUR"])
     assert set(flows.loc[flows["year"] < 1960, "source"]) == {"cow"}
     assert set(flows.loc[flows["year"] >= 1960, "source"]) == {"dots"}
     assert isinstance(totals, pd.DataFrame) and (totals["total_usd_m"] > 0).all()
@@ -161,9 +164,9 @@ def test_trade_before_1960_comes_from_cow(con):
 
 def test_igo_channel_from_cow_or_manyios(con):
     ps = poles.load_pole_set("core")
-    cow = panel.channel_shares(con, "igo", ps, (2010, 2010), ["KAZ"],
-                               igo_source="cow").set_index("pole")
-    inf = panel.channel_shares(con, "igo", ps, (2010, 2010), ["KAZ"]).set_index("pole")
+    cow = channel_shares(con, "igo", ps, (2010, 2010), ["KAZ"],
+                         igo_source="cow").set_index("pole")
+    inf = channel_shares(con, "igo", ps, (2010, 2010), ["KAZ"]).set_index("pole")
     shared_cow = con.execute("SELECT shared_igos FROM igo_dyads WHERE iso3_a = 'KAZ' AND "
                              "iso3_b = 'RUS' AND year = 2010").fetchall()[0][0]
     assert cow.loc["RUS", "value"] == shared_cow

@@ -202,19 +202,19 @@ def test_duckdb_and_spark_agree(events_file, tmp_path):
 
 # --------------------------------------------------------------------------- events channel
 def test_events_channel_shares(events_file):
-    from multivector.analysis import panel
+    from multivector.analysis.panel.shares import channel_shares
     from multivector.core import poles
 
     store.ingest_file(FIX / "icews.tab", "icews")
     ps = poles.load_pole_set("core")
-    sh = panel.channel_shares(None, "events", ps, (2018, 2018), ["KAZ"]).set_index("pole")
+    sh = channel_shares(None, "events", ps, (2018, 2018), ["KAZ"]).set_index("pole")
     # KAZ 2018: RUS consults both ways (2), China signs (1), the US cooperates (1); the
     # accusation RUS->USA is conflict and not KAZ's
     assert sh.loc["RUS", "value"] == 2 and sh.loc["CHN", "value"] == 1
     assert sh.loc["USA", "value"] == 1 and sh.loc["EU", "value"] == 0
     assert sh.loc["RUS", "share"] == pytest.approx(0.5)
     assert sh["share"].sum() == pytest.approx(1.0)
-    assert panel.channel_shares(None, "events", ps, (2019, 2020), ["KAZ"]).empty
+    assert channel_shares(None, "events", ps, (2019, 2020), ["KAZ"]).empty
 
 
 # ---------------------------------------------------------------------- the real ICEWS sample

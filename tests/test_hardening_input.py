@@ -16,7 +16,9 @@ import pandas as pd
 import pytest
 
 from multivector.analysis import profile
+from multivector.analysis.alignment import UngaOptions
 from multivector.analysis.idealpoints import IdealPointSettings
+from multivector.analysis.options import BalanceOptions
 from multivector.core import poles, states, validate
 from multivector.core.errors import OptionError, PoleFileError, UnknownCountryError
 
@@ -101,10 +103,10 @@ def test_numbers_refused_on_the_command_line(cli_clean, case):
 
 API_NUMBERS = {
     # (options class, field, bad value, the CLI case giving the same words)
-    "level": (profile.UngaOptions, "level", 5.0, "level_5_traceback", "--level"),
-    "unga_boot": (profile.UngaOptions, "n_boot", -1, "boot_negative", "--boot"),
-    "balance_boot": (profile.BalanceOptions, "n_boot", -1, "boot_negative", "--boot"),
-    "min_channels": (profile.BalanceOptions, "min_channels", -3, "min_channels_negative",
+    "level": (UngaOptions, "level", 5.0, "level_5_traceback", "--level"),
+    "unga_boot": (UngaOptions, "n_boot", -1, "boot_negative", "--boot"),
+    "balance_boot": (BalanceOptions, "n_boot", -1, "boot_negative", "--boot"),
+    "min_channels": (BalanceOptions, "min_channels", -3, "min_channels_negative",
                      "--min-channels"),
     "rw_scale": (IdealPointSettings, "rw_scale", 0.0, "rw_scale_zero_traceback", "--rw-scale"),
     "n_boot": (IdealPointSettings, "n_boot", -5, "n_boot_negative_traceback", "--n-boot"),
@@ -123,18 +125,18 @@ def test_options_dataclasses_use_the_cli_words(cli_clean, case):
 def test_balance_options_refuse_infinite_weight_and_unknown_channel():
     with pytest.raises(OptionError, match=r"^weights: unga must be a finite number from 0 to "
                                           r"1,000,000 \(a weight\), got inf$"):
-        profile.BalanceOptions(weights=(("unga", math.inf),))
+        BalanceOptions(weights=(("unga", math.inf),))
     with pytest.raises(OptionError, match=r"^channels must be a non-empty tuple of unga, "):
-        profile.BalanceOptions(channels=("trade",))
+        BalanceOptions(channels=("trade",))
     with pytest.raises(OptionError, match=r"^min_channels must be a whole number from 1 to 2 "):
-        profile.BalanceOptions(channels=("unga", "exports"), min_channels=3)
+        BalanceOptions(channels=("unga", "exports"), min_channels=3)
     with pytest.raises(OptionError, match=r"^measure must be one of split, agreement, "):
-        profile.UngaOptions(measure="agremeent")
+        UngaOptions(measure="agremeent")
 
 
 def test_defaults_and_edges_still_accepted():
-    assert profile.BalanceOptions().min_channels == 3
-    assert profile.UngaOptions(level=0.5, n_boot=0).n_boot == 0
+    assert BalanceOptions().min_channels == 3
+    assert UngaOptions(level=0.5, n_boot=0).n_boot == 0
     assert IdealPointSettings(rw_scale=10).key != "default"
     assert validate.number(True is False or 1, "min_channels") == 1
     with pytest.raises(OptionError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from multivector.analysis import panel
+from multivector.analysis.panel.power import power_components
 from multivector.measures import power as pw
 
 pytestmark = pytest.mark.mirror
@@ -29,7 +29,7 @@ SMALL_STATES = ("MLT", "ISL", "LUX")  # small European states, to bound Kazakhst
 def comp(built_warehouse):
     con = duckdb.connect(str(built_warehouse), read_only=True)
     try:
-        yield panel.power_components(con, (1995, 2024))
+        yield power_components(con, (1995, 2024))
     finally:
         con.close()
 

@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from multivector.analysis.profile import Coverage, Profile, UngaOptions
+from multivector.analysis.alignment import UngaOptions
+from multivector.analysis.coverage import Coverage
+from multivector.analysis.profile import Profile
 from multivector.cli import app
 from multivector.core import poles
 from multivector.core.terms import TERMS, explain

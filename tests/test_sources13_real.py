@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from multivector.analysis import panel
+from multivector.analysis.panel.power import milex_series
 from multivector.core import states
 from multivector.sources import sipri, sipri_milex, visits, wiiw
 from multivector.sources.fetch import fetch
@@ -146,7 +146,7 @@ def test_milex_vintages_agree_after_rebasing(con):
 
 
 def test_milex_series_uses_the_2025_vintage_to_2024(con):
-    s = panel.milex_series(con, (2015, 2024))
+    s = milex_series(con, (2015, 2024))
     kaz = s[s["iso3"] == "KAZ"].set_index("year")
     assert set(kaz["source"]) == {"sipri2025"} and not kaz["derived"].any()
     assert kaz.loc[2024, "value"] == pytest.approx(1145.03e6, rel=1e-5)

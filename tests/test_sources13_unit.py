@@ -266,8 +266,9 @@ def test_wiiw_layout_errors(tmp_path, head, rows, match):
 def test_arms_and_investment_channels_sum_by_pole(tmp_path):
     import duckdb
 
-    from multivector.analysis import panel
+    from multivector.analysis.panel.shares import channel_shares
     from multivector.core import poles
+    from multivector.core.vocabulary import BALANCE_CHANNELS
 
     arms = sipri.arms_table(sipri.read_register(_register(tmp_path)))
     inv = wiiw.read_partners(_wiiw(tmp_path))
@@ -277,23 +278,23 @@ def test_arms_and_investment_channels_sum_by_pole(tmp_path):
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _f")
         con.unregister("_f")
     ps = poles.load_pole_set("core")
-    s = panel.channel_shares(con, "arms", ps, (2015, 2017), ["KAZ"])
+    s = channel_shares(con, "arms", ps, (2015, 2017), ["KAZ"])
     s = s.set_index(["year", "pole"])
     assert s.loc[(2016, "RUS"), "value"] == pytest.approx(28.5)
     assert s.loc[(2016, "RUS"), "share"] == pytest.approx(1.0)
     assert s.loc[(2016, "USA"), "value"] == 0.0 and s.loc[(2016, "USA"), "flag"] == ""
     assert set(s["channel"]) == {"arms"}
-    kaz = panel.channel_shares(con, "investment", ps, (2020, 2021), ["KAZ"])
+    kaz = channel_shares(con, "investment", ps, (2020, 2021), ["KAZ"])
     eu = kaz.set_index(["year", "pole"]).loc[(2021, "EU")]
     assert eu["value"] == 100 and eu["total"] == 400 and eu["share"] == pytest.approx(0.25)
-    assert panel.channel_shares(con, "investment", ps, (2020, 2021), ["TUR"]).empty
-    assert "arms" not in panel.CHANNELS and "investment" not in panel.CHANNELS
+    assert channel_shares(con, "investment", ps, (2020, 2021), ["TUR"]).empty
+    assert "arms" not in BALANCE_CHANNELS and "investment" not in BALANCE_CHANNELS
 
 
 def test_milex_series_prefers_2025_vintage_and_derives_after_it():
     import duckdb
 
-    from multivector.analysis import panel
+    from multivector.analysis.panel.power import milex_series
 
     con = duckdb.connect()
     con.execute("CREATE TABLE milex (iso3 VARCHAR, entity VARCHAR, kind VARCHAR, year INT, "
@@ -308,10 +309,10 @@ def test_milex_series_prefers_2025_vintage_and_derives_after_it():
     con.execute("INSERT INTO indicators VALUES ('KAZ', 'KAZ', 'state', 2022, "
                 "'ms.mil.xpnd.gd.zs', 2.0, 'wdi'), ('KAZ', 'KAZ', 'state', 2022, "
                 "'ny.gdp.mktp.cd', 500.0, 'wdi')")
-    m = panel.milex_series(con, (2020, 2022)).set_index("year")
+    m = milex_series(con, (2020, 2022)).set_index("year")
     assert m.loc[2020, "value"] == 2.0 and m.loc[2020, "basis"] == "constant 2023 US$"
     assert m.loc[2021, "source"] == "sipri2025" and not m.loc[2021, "derived"]
     assert m.loc[2022, "value"] == pytest.approx(10.0) and m.loc[2022, "derived"]
     con.execute("DELETE FROM milex WHERE source = 'sipri2025'")  # an older warehouse
-    old = panel.milex_series(con, (2020, 2020))
+    old = milex_series(con, (2020, 2020))
     assert old["value"].tolist() == [1.0] and old["basis"].tolist() == ["constant 2019 US$"]

@@ -1,4 +1,5 @@
-"""Trade with mirror flows (measures.trade, panel.trade_shares) and minerals (measures.minerals).
+"""Trade with mirror flows (measures.trade, panel.trade.trade_shares) and minerals
+(measures.minerals).
 
 Hand-built rows of the warehouse ``trade`` and ``minerals`` tables; expected values derived from
 the mirror rule (imports CIF = exports FOB x 1.10) and the share definitions.
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from multivector.analysis import panel
+from multivector.analysis.panel.trade import trade_shares
 from multivector.core.vocabulary import REST
 from multivector.measures import minerals as mn
 from multivector.measures import trade as tr
@@ -212,7 +213,7 @@ def kaz_exports() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_trade_shares_reported():
     fl, tot = kaz_exports()
-    out = panel.trade_shares(fl, tot, "exports", MEM).set_index("pole")
+    out = trade_shares(fl, tot, "exports", MEM).set_index("pole")
     # total = World 400 + mirror-filled 50
     assert out["total"].unique().tolist() == pytest.approx([450.0])
     assert out.loc["CHN", "value"] == 100.0
@@ -227,8 +228,8 @@ def test_trade_shares_reported():
 
 def test_trade_shares_partner_moves_the_total_by_the_same_differences():
     fl, tot = kaz_exports()
-    rep = panel.trade_shares(fl, tot, "exports", MEM).set_index("pole")
-    par = panel.trade_shares(fl, tot, "exports", MEM, prefer="partner").set_index("pole")
+    rep = trade_shares(fl, tot, "exports", MEM).set_index("pole")
+    par = trade_shares(fl, tot, "exports", MEM, prefer="partner").set_index("pole")
     # differences mirror - reported: CHN +20, DEU -30, USA +20 (FRA has no mirror, RUS is
     # already the mirror): the total moves by +10
     assert par["total"].unique().tolist() == pytest.approx([460.0])
@@ -243,7 +244,7 @@ def test_trade_shares_partner_moves_the_total_by_the_same_differences():
     assert par.loc["EU", "flag"] == "mirror 71%"
     assert par.loc["CHN", "flag"] == "mirror 100%"
     with pytest.raises(ValueError, match="prefer"):
-        panel.trade_shares(fl, tot, "exports", MEM, prefer="average")
+        trade_shares(fl, tot, "exports", MEM, prefer="average")
 
 
 # ------------------------------------------------------------------------------------- minerals

@@ -94,14 +94,14 @@ def client(warehouse_env):
 
 def test_balance_rows_are_the_python_apis(client):
     from multivector import warehouse
-    from multivector.analysis import profile
+    from multivector.analysis.balance import focal_balance
     from multivector.core import poles
 
     r = client.get("/api/balance/KAZ?years=2010-2020&poles=core")
     assert r.status_code == 200, r.text
     got = pd.DataFrame(r.json())
     with warehouse.connect() as con:
-        want = profile.focal_balance(con, "KAZ", (2010, 2020), poles.load_pole_set("core"))
+        want = focal_balance(con, "KAZ", (2010, 2020), poles.load_pole_set("core"))
     assert "composite" in set(got["channel"])
     assert len(got) == len(want)
     g = got.set_index(["year", "channel"])["evenness"].sort_index()
@@ -194,6 +194,6 @@ def test_rank_under_an_unga_choice_is_computed_not_read_from_the_stored_ranking(
         raise ComputedError
 
     monkeypatch.setattr(options, "stored", no_stored)
-    monkeypatch.setattr(frames.panel, "all_shares", compute)
+    monkeypatch.setattr(frames, "all_shares", compute)
     with pytest.raises(ComputedError):
         frames.rank(None, 2020, "core", None, options.UngaChannel(issue="hr"))

@@ -26,17 +26,19 @@ from collections.abc import Callable
 import duckdb
 import pandas as pd
 
-from multivector.analysis import panel
-from multivector.analysis.options import SETTINGS
+from multivector.analysis import sensitivity
+from multivector.analysis.options import SETTINGS, UngaChannel
+from multivector.analysis.panel.power import BREADTH_MEASURE, power_components
+from multivector.analysis.panel.shares import all_shares
 from multivector.core import poles as poles_mod
+from multivector.core.vocabulary import COMPOSITE
+from multivector.measures import balance as bal
+from multivector.measures import power as pw
 
 
 def compute(con: duckdb.DuckDBPyConnection,
             say: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
     """Compute every derived table from the warehouse behind ``con``."""
-    from multivector.analysis import sensitivity
-    from multivector.measures import balance as bal
-
     say = say or (lambda _text: None)
     out: dict[str, pd.DataFrame] = {}
     frames, ranked = [], []
@@ -46,7 +48,7 @@ def compute(con: duckdb.DuckDBPyConnection,
     for ps_name in poles_mod.packaged_pole_sets():
         say(f"balance of every state ({ps_name} poles)")
         ps = poles_mod.load_pole_set(ps_name)
-        sh = panel.all_shares(con, ps, years, _cache=cache)
+        sh = all_shares(con, ps, years, _cache=cache)
         in_series = sh[sh["year"].between(*series)]
         b = bal.balance(in_series, None, SETTINGS["balance"]["min_channels"], span=series)
         frames.append(b.assign(pole_set=ps_name))
@@ -74,14 +76,12 @@ def compute_power(con: duckdb.DuckDBPyConnection, cache: dict | None = None
     moves because a source ends; state-years lacking a component of it are stored in
     ``derived_power_unranked`` with the reason.
     """
-    from multivector.measures import power as pw
-
     cache = cache if cache is not None else {}
     p = SETTINGS["power"]
     pyears = tuple(p["years"])
     flows = cache.get(("trade", pyears, None), (None,))[0]
-    pairs = cache.get(("unga", pyears, panel.UngaChannel(measure=panel.BREADTH_MEASURE)))
-    comp = panel.power_components(con, pyears, flows=flows, unga_pairs=pairs)
+    pairs = cache.get(("unga", pyears, UngaChannel(measure=BREADTH_MEASURE)))
+    comp = power_components(con, pyears, flows=flows, unga_pairs=pairs)
     idx = pw.power_index(comp, None, p["pillar"])
     cset = idx.attrs["components"]
     sens = pw.rank_sensitivity(comp, draws=p["draws"], seed=0, component_set=cset)
@@ -100,10 +100,8 @@ def ranking_table(shares: pd.DataFrame, min_channels: int = 3,
     poles_share, n_channels, channels, reason`` (``rank`` empty and ``reason`` said for a state
     lacking a channel of the set; :func:`multivector.measures.balance.ranking_balance`).
     """
-    from multivector.measures import balance as bal
-
     b, missing, sets = bal.ranking_balance(shares, weights, min_channels, channels)
-    comp = b[b["channel"] == "composite"].copy()
+    comp = b[b["channel"] == COMPOSITE].copy()
     comp["rank"] = comp.groupby("year")["evenness"].rank(ascending=False, method="min")
     comp["n_states"] = comp.groupby("year")["iso3"].transform("size")
     comp["reason"] = ""

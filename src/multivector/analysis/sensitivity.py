@@ -30,15 +30,18 @@ OECD/JRC *Handbook on Constructing Composite Indicators* (2008), section 7.
 from __future__ import annotations
 
 import itertools
+import warnings
 from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from multivector.analysis import panel
+from multivector.analysis.options import UngaChannel
+from multivector.analysis.panel.shares import channel_shares
 from multivector.core import poles as poles_mod
 from multivector.core.progress import Steps
+from multivector.core.vocabulary import BALANCE_CHANNELS
 from multivector.measures import balance, channelset
 from multivector.measures import channels as ch
 from multivector.measures.weight_draws import (
@@ -89,12 +92,12 @@ class SensitivityResult:
     settings: dict = field(default_factory=dict)
 
 
-def _unga_options(measure: str, subset: str) -> panel.UngaChannel:
-    return panel.UngaChannel(measure=measure, **SUBSETS[subset])
+def _unga_options(measure: str, subset: str) -> UngaChannel:
+    return UngaChannel(measure=measure, **SUBSETS[subset])
 
 
 def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100,
-        seed: int = 0, channels: tuple[str, ...] = panel.CHANNELS,
+        seed: int = 0, channels: tuple[str, ...] = BALANCE_CHANNELS,
         weights: dict[str, float] | None = None, pole_sets: tuple[str, ...] = POLE_SETS,
         measures: tuple[str, ...] = MEASURES, subsets: tuple[str, ...] = tuple(SUBSETS),
         security: tuple[str, ...] = SECURITY, progress: bool = False,
@@ -145,13 +148,13 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
             for c in channels:
                 bar.say(f"{ps_name}: {c}")
                 if c not in ("unga", "security"):
-                    frames.append(panel.channel_shares(con, c, ps, years, None, _cache=cache))
+                    frames.append(channel_shares(con, c, ps, years, None, _cache=cache))
                 bar.advance()
             base[ps_name] = pd.concat([f for f in frames if len(f)], ignore_index=True)
             for w in security:
                 bar.say(f"{ps_name}: security, {w} weights")
                 if "security" in channels:
-                    sec[(ps_name, w)] = panel.channel_shares(
+                    sec[(ps_name, w)] = channel_shares(
                         con, "security", ps, years, None,
                         security_weights=ch.SECURITY_WEIGHTINGS[w], _cache=cache)
                 bar.advance()
@@ -160,7 +163,7 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
             for ps_name, m, sub in uscen:
                 bar.say(f"{ps_name}: UNGA {m}, {sub}")
                 ps = poles_mod.load_pole_set(ps_name)
-                unga[(ps_name, m, sub)] = panel.channel_shares(
+                unga[(ps_name, m, sub)] = channel_shares(
                     con, "unga", ps, years, None, _unga_options(m, sub), _cache=cache)
                 bar.advance()
         chans = list(channels)
@@ -235,8 +238,6 @@ def _set_evenness(sh: pd.DataFrame, units: pd.DataFrame, chs: list[str], poles: 
 
 def _summary(units: pd.DataFrame, scenarios: pd.DataFrame, J: np.ndarray, R: np.ndarray,
              default: tuple[str, ...]) -> pd.DataFrame:
-    import warnings
-
     out = units.copy()
     sel = np.ones(len(scenarios), dtype=bool)
     for n, level in zip(FACTORS, default, strict=True):

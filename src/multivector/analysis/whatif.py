@@ -4,10 +4,10 @@ A scenario (:class:`Scenario`) names a focal state, years, a pole set, the compo
 channel weights and set, and steps that transform the state's shares by pole
 (:mod:`multivector.measures.scenario`: drop or scale a pole in a channel, add a hypothetical
 partner's share). :func:`run` computes the balance (:func:`multivector.measures.balance.
-balance`) and the ranking of the rank year (:func:`multivector.analysis.derive.ranking_table`) twice,
-on the warehouse's shares and on the transformed ones, with the same code and settings, so
-that every difference is the scenario's. A scenario is written as YAML or JSON
-(:func:`dump`) and read back by :func:`load` to reproduce it.
+balance`) and the ranking of the rank year (:func:`multivector.analysis.derive.
+ranking_table`) twice, on the warehouse's shares and on the transformed ones, with the same
+code and settings, so that every difference is the scenario's. A scenario is written as YAML
+or JSON (:func:`dump`) and read back by :func:`parse` to reproduce it.
 """
 
 from __future__ import annotations
@@ -15,13 +15,22 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+import duckdb
 import pandas as pd
 import yaml
 
-from multivector.core import validate
+from multivector.analysis import derive as derived
+from multivector.analysis.balance import focal_shares
+from multivector.analysis.claims.catalog import require_composite_year
+from multivector.analysis.options import UngaChannel
+from multivector.analysis.panel.shares import all_shares
+from multivector.core import paths, states, validate
+from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
+from multivector.core.vocabulary import BALANCE_CHANNELS, DEFAULT_WEIGHTS
+from multivector.measures import balance as bal
+from multivector.measures import scenario as tf
 
-CHANNELS = ("unga", "exports", "imports", "security", "igo", "formats")
 OPS = ("drop", "scale", "add")
 MAX_STEPS = 20
 
@@ -49,9 +58,6 @@ class Scenario:
 def check(raw: dict) -> Scenario:
     """A :class:`Scenario` from a plain mapping, every value validated (MultivectorError
     naming the field otherwise)."""
-    from multivector.core import poles as poles_mod
-    from multivector.core import states
-
     if not isinstance(raw, dict):
         raise MultivectorError("scenario: expected a mapping with state, years, steps...")
     unknown = set(raw) - {f for f in Scenario.__dataclass_fields__}
@@ -82,20 +88,21 @@ def check(raw: dict) -> Scenario:
     if weights is not None:
         if not isinstance(weights, dict):
             raise MultivectorError("scenario: weights must map channel to number")
-        bad = [k for k in weights if k not in CHANNELS]
+        bad = [k for k in weights if k not in BALANCE_CHANNELS]
         if bad:
             raise MultivectorError(f"scenario: unknown channel(s) in weights: {bad}; known: "
-                                   f"{', '.join(CHANNELS)}")
+                                   f"{', '.join(BALANCE_CHANNELS)}")
         try:
             pairs = [(k, float(v)) for k, v in weights.items()]
         except (TypeError, ValueError):
             raise MultivectorError("scenario: weights must be numbers") from None
-        weights = validate.weights(pairs, CHANNELS, "channel", "scenario weights")
+        weights = validate.weights(pairs, BALANCE_CHANNELS, "channel", "scenario weights")
     channels = raw.get("channels")
     if channels is not None:
         if (not isinstance(channels, list | tuple) or not channels
-                or any(c not in CHANNELS for c in channels)):
-            raise MultivectorError(f"scenario: channels must be a list of {', '.join(CHANNELS)}")
+                or any(c not in BALANCE_CHANNELS for c in channels)):
+            raise MultivectorError("scenario: channels must be a list of "
+                                   f"{', '.join(BALANCE_CHANNELS)}")
         channels = tuple(dict.fromkeys(channels))
     steps = raw.get("steps") or []
     if not isinstance(steps, list) or len(steps) > MAX_STEPS:
@@ -113,9 +120,9 @@ def _step(s: object, i: int, pole_ids: list[str]) -> dict:
     op, channel, pole = s.get("op"), s.get("channel", "*"), s.get("pole")
     if op not in OPS:
         raise MultivectorError(f"scenario step {i}: op must be {', '.join(OPS)}, got {op!r}")
-    if channel != "*" and channel not in CHANNELS:
+    if channel != "*" and channel not in BALANCE_CHANNELS:
         raise MultivectorError(f"scenario step {i}: channel must be * or one of "
-                               f"{', '.join(CHANNELS)}, got {channel!r}")
+                               f"{', '.join(BALANCE_CHANNELS)}, got {channel!r}")
     if pole not in pole_ids:
         raise MultivectorError(f"scenario step {i}: pole must be one of {', '.join(pole_ids)}, "
                                f"got {pole!r}")
@@ -154,35 +161,26 @@ def dump(sc: Scenario, fmt: str = "yaml") -> str:
 _CACHE: dict[tuple, pd.DataFrame] = {}
 
 
-def year_shares(con, pole_set: str, year: int) -> pd.DataFrame:
+def year_shares(con: duckdb.DuckDBPyConnection, pole_set: str, year: int) -> pd.DataFrame:
     """Every state's shares in one year (the ranking's input), kept for the process per
     warehouse file, pole set and year (the warehouse is read-only while it serves)."""
-    from multivector.analysis import panel
-    from multivector.core import paths
-    from multivector.core import poles as poles_mod
-
     key = (str(paths.warehouse_path()), pole_set, year)
     if key not in _CACHE:
         ps = poles_mod.load_pole_set(pole_set)
         if len(_CACHE) >= 8:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = panel.all_shares(con, ps, (year, year), None, CHANNELS,
-                                       panel.UngaChannel(measure="split"))
+        _CACHE[key] = all_shares(con, ps, (year, year), None, BALANCE_CHANNELS,
+                                 UngaChannel(measure="split"))
     return _CACHE[key]
 
 
-def run(con, sc: Scenario, ranking_shares: pd.DataFrame | None = None) -> dict:
+def run(con: duckdb.DuckDBPyConnection, sc: Scenario,
+        ranking_shares: pd.DataFrame | None = None) -> dict:
     """Baseline and scenario: ``balance`` (iso3, year, channel, baseline, scenario, change)
     and ``rank`` (the rank year's evenness and rank of the state, both ways)."""
-    from multivector.analysis import derive as derived
-    from multivector.analysis import profile
-    from multivector.core import poles as poles_mod
-    from multivector.measures import balance as bal
-    from multivector.measures import scenario as tf
-
     ps = poles_mod.load_pole_set(sc.poles)
-    w = dict(sc.weights or bal.DEFAULT_WEIGHTS)
-    sh = profile.focal_shares(con, sc.state, sc.years, ps)
+    w = dict(sc.weights or DEFAULT_WEIGHTS)
+    sh = focal_shares(con, sc.state, sc.years, ps)
     sh = sh[sh["iso3"] == sc.state]
     if sh.empty:
         raise MultivectorError(f"no channel has data for {sc.state} in "
@@ -197,8 +195,6 @@ def run(con, sc: Scenario, ranking_shares: pd.DataFrame | None = None) -> dict:
                                 "evenness_scenario": "scenario"})
     both["change"] = both["scenario"] - both["baseline"]
     both = both.sort_values(["channel", "year"]).reset_index(drop=True)
-
-    from multivector.analysis.claims.catalog import require_composite_year
 
     require_composite_year(con, sc.year, bal.MIN_CHANNELS)
     allsh = (ranking_shares if ranking_shares is not None

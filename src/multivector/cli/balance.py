@@ -11,9 +11,13 @@ import pandas as pd
 import typer
 
 from multivector import warehouse
-from multivector.analysis import derive, ingest, options, panel, profile
+from multivector.analysis import derive, ingest, options
 from multivector.analysis import sensitivity as sens
+from multivector.analysis.alignment import UngaOptions
+from multivector.analysis.balance import focal_balance, focal_shares
 from multivector.analysis.claims import catalog
+from multivector.analysis.options import BalanceOptions
+from multivector.analysis.panel.shares import all_shares
 from multivector.cli.common import Format, emit, err, friendly
 from multivector.cli.params import (
     ChannelMeasure,
@@ -90,14 +94,14 @@ def balance(
     validate.number(boot, "n_boot", "--boot")
     span = validate.parse_years(years)
     ps = poles_mod.load_pole_set(poles)
-    bo = profile.BalanceOptions(weights=validate.channel_weights(weights),
-                                min_channels=min_channels, n_boot=boot,
-                                channel_set=validate.channel_set(channels))
-    uo = profile.UngaOptions(measure=measure.value)
+    bo = BalanceOptions(weights=validate.channel_weights(weights),
+                        min_channels=min_channels, n_boot=boot,
+                        channel_set=validate.channel_set(channels))
+    uo = UngaOptions(measure=measure.value)
     focal_note(ps, iso3, span)
     ingest.ensure()
     with warehouse.connect() as con:
-        sh = profile.focal_shares(con, iso3, span, ps, uo, bo.channels)
+        sh = focal_shares(con, iso3, span, ps, uo, bo.channels)
         if sh.empty:
             raise MultivectorError(f"no channel has data for {iso3} in {span[0]}-{span[1]}")
         sets = bal.series_sets(sh[sh["iso3"] == iso3], span, bo.weight_dict(),
@@ -133,7 +137,7 @@ def balance(
             emit(frame, fmt, out, title=f"{iso3}: tilt by pole (centred log-ratio)",
                  caption=explain(frame.columns))
             return
-        frame = profile.focal_balance(con, iso3, span, ps, uo, bo, shares=sh)
+        frame = focal_balance(con, iso3, span, ps, uo, bo, shares=sh)
     have = set(frame.loc[frame["channel"] == "composite", "year"].astype(int))
     lack = [y for y in range(span[0], span[1] + 1) if y not in have]
     if lack:
@@ -195,8 +199,8 @@ def rank(
         frame = (options.stored(con, "derived_ranking", "ranking", "WHERE pole_set = ? AND "
                                 "year = ?", [ps.name, year]) if ranking_stored else None)
         if frame is None or frame.empty:
-            sh = panel.all_shares(con, ps, (year, year), None, BALANCE_CHANNELS, unga,
-                                  progress=True)
+            sh = all_shares(con, ps, (year, year), None, BALANCE_CHANNELS, unga,
+                            progress=True)
             frame = derive.ranking_table(sh, min_channels, w, chosen)
         else:
             frame = frame.drop(columns="pole_set")

@@ -8,7 +8,8 @@ import pandas as pd
 import typer
 
 from multivector import warehouse
-from multivector.analysis import ingest, options, panel
+from multivector.analysis import ingest, options
+from multivector.analysis.panel.power import power_components
 from multivector.cli.common import Format, emit, err, friendly
 from multivector.cli.params import FormatOpt, OutOpt
 from multivector.core import peers as peers_mod
@@ -64,7 +65,7 @@ def power(
         comp = options.stored(con, "derived_power_components", "power", *where)
         stored = options.stored(con, "derived_power", "power", *where) if use_stored else None
         if comp is None or comp.empty:
-            comp = panel.power_components(con, span)
+            comp = power_components(con, span)
     if comp.empty:
         raise MultivectorError(f"no power components for {what}")
     peer = peers_mod.load_peer_set(peers) if peers else None

@@ -10,7 +10,18 @@ import pandas as pd
 import typer
 
 from multivector import warehouse
-from multivector.analysis import ingest, panel, profile
+from multivector.analysis import ingest
+from multivector.analysis.options import UngaChannel
+from multivector.analysis.panel.membership import absent_reason
+from multivector.analysis.panel.minerals import mineral_pole_shares, mineral_production
+from multivector.analysis.panel.shares import channel_shares
+from multivector.analysis.panel.trade import concentration as partner_concentration
+from multivector.analysis.panel.trade import (
+    partner_trade_table,
+    trade_flows,
+    trade_shares,
+)
+from multivector.analysis.records import trade_by_pole
 from multivector.cli.common import Format, emit, err, friendly
 from multivector.cli.params import (
     ChannelMeasure,
@@ -58,11 +69,11 @@ def trade(
                             " max(year) FILTER (WHERE reporter = ?) FROM trade",
                             [iso3, iso3]).fetchall()[0]
         if by is TradeBy.partner:
-            frame = panel.partner_trade_table(con, span, [iso3])
+            frame = partner_trade_table(con, span, [iso3])
             frame = frame.sort_values(["flow", "year", "value_usd_m"],
                                       ascending=[True, True, False]).reset_index(drop=True)
         else:
-            frame = profile.trade_by_pole(con, iso3, span, ps)
+            frame = trade_by_pole(con, iso3, span, ps)
             frame.insert(0, "iso3", iso3)
     _trade_coverage(iso3, span, frame, cover)
     if by is TradeBy.partner:
@@ -131,15 +142,15 @@ def shares(
     ingest.ensure()
     with warehouse.connect() as con:
         if channel is Channel.minerals:
-            prod = panel.mineral_production(con, span)
-            frame = panel.mineral_pole_shares(prod, ps.membership(range(span[0], span[1] + 1)),
-                                              [iso3])
+            prod = mineral_production(con, span)
+            frame = mineral_pole_shares(prod, ps.membership(range(span[0], span[1] + 1)),
+                                        [iso3])
             frame = frame[["iso3", "channel", "mineral", "unit", "pole", "year", "value",
                            "share", "flag"]]
         elif channel.value in TRADE:  # with the source of each year
-            flows, totals = panel.trade_flows(con, span, [iso3])
-            frame = panel.trade_shares(flows, totals, channel.value,
-                                       ps.membership(range(span[0], span[1] + 1)))
+            flows, totals = trade_flows(con, span, [iso3])
+            frame = trade_shares(flows, totals, channel.value,
+                                 ps.membership(range(span[0], span[1] + 1)))
             src = totals.loc[totals["flow"] == channel.value,
                              ["iso3", "year", "source", "series_break"]]
             frame = with_pole_share(frame.astype({"year": "int64"}).merge(
@@ -147,9 +158,9 @@ def shares(
             frame = frame[["iso3", "channel", "pole", "year", "value", "share", "pole_share",
                            "flag", "source", "series_break"]]
         else:
-            frame = panel.channel_shares(con, channel.value, ps, span, [iso3],
-                                         panel.UngaChannel(measure=measure.value),
-                                         alliance_source=alliances, igo_source=igos)
+            frame = channel_shares(con, channel.value, ps, span, [iso3],
+                                   UngaChannel(measure=measure.value),
+                                   alliance_source=alliances, igo_source=igos)
             frame = with_pole_share(frame)
             cols = ["iso3", "channel", "pole", "year", "value", "share", "pole_share", "flag"]
             if channel is Channel.unga and measure is ChannelMeasure.split:
@@ -160,7 +171,7 @@ def shares(
                                f"FDI Database), not {iso3}'s")
     if frame.empty:
         raise MultivectorError(f"no {channel.value} data for {iso3} in {span[0]}-{span[1]}"
-                               + panel.absent_reason(channel.value, iso3))
+                               + absent_reason(channel.value, iso3))
     emit(frame.reset_index(drop=True), fmt, out, title=f"{iso3}: {channel.value} by pole",
          caption=explain(frame.columns))
 
@@ -178,7 +189,7 @@ def concentration(
     top-3 shares, number of partners that make up 80%."""
     iso3, span = state_years(country, years)
     with warehouse.connect() as con:
-        frame = panel.concentration(con, span, [iso3], side.value)
+        frame = partner_concentration(con, span, [iso3], side.value)
     if frame.empty:
         raise MultivectorError(f"no trade data for {iso3} in {span[0]}-{span[1]}")
     emit(frame, fmt, out, title=f"{iso3}: concentration of {side.value}")
@@ -194,7 +205,7 @@ def minerals(
     """A state's production of each mineral: share of world production and rank per year."""
     iso3, span = state_years(country, years)
     with warehouse.connect() as con:
-        prod = panel.mineral_production(con, span)
+        prod = mineral_production(con, span)
     frame = prod[(prod["iso3"] == iso3) & (prod["value"] > 0)].sort_values(["mineral", "year"])
     if frame.empty:
         raise MultivectorError(f"no mineral production recorded for {iso3} in "

@@ -10,7 +10,8 @@ import typer
 
 from multivector import warehouse
 from multivector.analysis import idealpoints as ideal
-from multivector.analysis import ingest, panel, profile
+from multivector.analysis import ingest
+from multivector.analysis.alignment import UngaOptions, unga_alignment
 from multivector.cli.common import Format, emit, friendly
 from multivector.cli.params import (
     CountryArg,
@@ -27,6 +28,7 @@ from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
 from multivector.measures import similarity
 from multivector.warehouse import idealpoints as idealpoint_store
+from multivector.warehouse.readers import load_votes
 
 commands = typer.Typer()
 
@@ -76,13 +78,13 @@ def alignment(
     validate.number(seed, "seed", "--seed")
     iso3 = states.validate_iso3(country)
     ingest.ensure()
-    opts = profile.UngaOptions(measure.value, bloc.value, by.value,
-                               issue.value if issue else None, important_only, amendments,
-                               paragraphs, boot, level, seed)
+    opts = UngaOptions(measure.value, bloc.value, by.value,
+                       issue.value if issue else None, important_only, amendments,
+                       paragraphs, boot, level, seed)
     span, ps = validate.parse_years(years), poles_mod.load_pole_set(poles)
     focal_note(ps, iso3, span)
     with warehouse.connect() as con:
-        frame = profile.unga_alignment(con, iso3, span, ps, opts)
+        frame = unga_alignment(con, iso3, span, ps, opts)
     frame = frame[["iso3", "pole", "session", "year", "measure", "value", "lo", "hi",
                    "n_votes"]]
     emit(frame, fmt, out, title=f"{iso3}: UNGA {measure.value} by pole")
@@ -168,7 +170,7 @@ def dyads(
                          [first, last]).df()
         rc = similarity.subset_rollcalls(rc, issue.value if issue else None, important_only,
                                          amendments, paragraphs)
-        votes = panel.load_votes(con, rc["rcid"])
+        votes = load_votes(con, rc["rcid"])
     frame = similarity.all_dyads(votes, rc, [m.value for m in measure] if measure
                                  else list(similarity.MEASURES), by=by.value)
     emit(frame, fmt, out, title="dyads")

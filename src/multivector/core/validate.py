@@ -2,7 +2,7 @@
 output paths.
 
 The command line (:mod:`multivector.cli`), the web's query parameters and the option
-dataclasses of the Python API (:class:`multivector.analysis.profile.UngaOptions`,
+dataclasses of the Python API (:class:`multivector.analysis.alignment.UngaOptions`,
 :class:`multivector.analysis.options.BalanceOptions`,
 :class:`multivector.analysis.idealpoints.IdealPointSettings`) check through the same :data:`RULES`,
 so a value refused on the command line is refused from Python with the same words; only the

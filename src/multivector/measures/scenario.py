@@ -3,7 +3,7 @@
 A scenario changes a state's engagement by pole in one channel (or all of them) and leaves
 the balance index to say what the change does (:mod:`multivector.analysis.whatif` recomputes
 the balance and rank against the baseline). Input is the long frame of
-:func:`multivector.analysis.panel.all_shares`: ``iso3, year, channel, pole, share`` (with the
+:func:`multivector.analysis.panel.shares.all_shares`: ``iso3, year, channel, pole, share`` (with the
 ``Rest of world`` row where a channel has one). Every transform returns a new frame whose
 shares still sum to what they summed to in each ``iso3, year, channel`` group:
 

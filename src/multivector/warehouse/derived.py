@@ -13,6 +13,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from multivector.warehouse.readers import has_table
+
 
 def store(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame],
           settings: dict[str, str]) -> dict[str, int]:
@@ -35,15 +37,10 @@ def load(con: duckdb.DuckDBPyConnection, table: str, name: str, key: str,
          where: str = "", params: list | None = None) -> pd.DataFrame | None:
     """The stored table ``table`` if the settings ``name`` it was computed with are ``key``,
     else None. ``where`` is a fixed SQL clause with ``?`` placeholders, never request text."""
-    try:
-        found = con.execute("SELECT settings FROM derived_settings WHERE name = ?",
-                            [name]).fetchall()
-        stored = found[0] if found else None
-    except duckdb.CatalogException:
+    if not has_table(con, "derived_settings") or not has_table(con, table):
         return None
-    if stored is None or stored[0] != key:
+    found = con.execute("SELECT settings FROM derived_settings WHERE name = ?",
+                        [name]).fetchall()
+    if not found or found[0][0] != key:
         return None
-    try:
-        return con.execute(f'SELECT * FROM "{table}" {where}', params or []).df()
-    except duckdb.CatalogException:
-        return None
+    return con.execute(f'SELECT * FROM "{table}" {where}', params or []).df()

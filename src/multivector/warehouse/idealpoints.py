@@ -29,6 +29,7 @@ import pandas as pd
 from multivector.core import paths
 from multivector.core.errors import BuildError
 from multivector.warehouse.connect import open_checked, remove_stale_builds
+from multivector.warehouse.readers import has_table
 
 
 def store(con: duckdb.DuckDBPyConnection, key: str, tables: dict[str, pd.DataFrame]) -> None:
@@ -51,9 +52,7 @@ def store(con: duckdb.DuckDBPyConnection, key: str, tables: dict[str, pd.DataFra
 
 def has(con: duckdb.DuckDBPyConnection, key: str) -> bool:
     """Whether the estimate ``key`` is stored in ``con``."""
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
-              .fetchall()}
-    if "idealpoint_fits" not in tables:
+    if not has_table(con, "idealpoint_fits"):
         return False
     return bool(con.execute("SELECT count(*) FROM idealpoint_fits WHERE key = ?",
                             [key]).fetchall()[0][0])

@@ -11,11 +11,14 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from multivector.analysis import derive, options, panel
+from multivector.analysis import derive, options
 from multivector.analysis import profile as prof
 from multivector.analysis import sensitivity as sens
+from multivector.analysis.balance import focal_balance, focal_shares
 from multivector.analysis.claims import frames as claim_frames
 from multivector.analysis.options import BalanceOptions, UngaChannel
+from multivector.analysis.panel.membership import absent_reason
+from multivector.analysis.panel.shares import all_shares, channel_shares
 from multivector.core import peers as peers_mod
 from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
@@ -73,11 +76,12 @@ def report(con, iso3: str, years: tuple[int, int], poles: str, peers: str | None
 
 def balance(con, iso3: str, years: tuple[int, int], poles: str,
             channels: tuple[str, ...] | None, weights) -> pd.DataFrame:
-    """The ``balance`` command's rows, composite included (:func:`profile.focal_balance`)."""
+    """The ``balance`` command's rows, composite included
+    (:func:`multivector.analysis.balance.focal_balance`)."""
     def make():
         ps = poles_mod.load_pole_set(poles)
         bo = BalanceOptions(weights=weights, channel_set=channels)
-        frame = prof.focal_balance(con, iso3, years, ps, None, bo)
+        frame = focal_balance(con, iso3, years, ps, None, bo)
         if frame.empty:
             raise MultivectorError(f"no channel has data for {iso3} in {years[0]}-{years[1]}")
         return frame
@@ -89,13 +93,13 @@ def shares(con, iso3: str, channel: str, years: tuple[int, int], poles: str) -> 
     def make():
         ps = poles_mod.load_pole_set(poles)
         if channel in EXTRA_CHANNELS:
-            frame = panel.channel_shares(con, channel, ps, years, [iso3])
+            frame = channel_shares(con, channel, ps, years, [iso3])
         else:
-            frame = prof.focal_shares(con, iso3, years, ps, None, (channel,))
+            frame = focal_shares(con, iso3, years, ps, None, (channel,))
         frame = with_pole_share(frame[frame["iso3"] == iso3])
         if frame.empty:
             raise MultivectorError(f"no {channel} data for {iso3} in {years[0]}-{years[1]}"
-                                   + panel.absent_reason(channel, iso3))
+                                   + absent_reason(channel, iso3))
         cols = ["iso3", "channel", "pole", "year", "value", "share", "pole_share", "flag"]
         return frame[[c for c in cols if c in frame.columns]].reset_index(drop=True)
     return cached(("shares", iso3, channel, years, poles), make)
@@ -111,7 +115,7 @@ def rank(con, year: int, poles: str, peers: str | None,
                                 "WHERE pole_set = ? AND year = ?", [ps.name, year])
                  if options.serves_ranking(poles, unga) else None)
         if frame is None or frame.empty:
-            sh = panel.all_shares(con, ps, (year, year), None, BALANCE_CHANNELS, unga)
+            sh = all_shares(con, ps, (year, year), None, BALANCE_CHANNELS, unga)
             frame = derive.ranking_table(sh)
         else:
             frame = frame.drop(columns="pole_set")

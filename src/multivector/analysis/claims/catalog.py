@@ -180,7 +180,7 @@ def registry() -> dict[str, MeasureSpec]:
                 "share 0-1", "shares", "share", (("channel", flow), ("pole", pole)),
                 sources=TRADE_SOURCES, method="pole value / the state's total with the World "
                 "(IMF DOTS as reported, partner mirror figure where missing); "
-                "multivector.analysis.panel.trade_shares", extras=("value", "total", "flag")))
+                "multivector.analysis.panel.trade.trade_shares", extras=("value", "total", "flag")))
     for key, (measure, words) in FDI_FLOWS.items():
         for pole, label in core_poles().items():
             specs.append(MeasureSpec(
@@ -197,7 +197,7 @@ def registry() -> dict[str, MeasureSpec]:
             "roll calls with the same vote; a bloc: mean over its members)", "share 0-1",
             "agreement", "value", (("channel", "unga"), ("pole", pole)), sources=UNGA_SOURCES,
             method="Voeten's agreement in the session opened that year; "
-            "multivector.analysis.panel.unga_shares", extras=("n_members",)))
+            "multivector.analysis.panel.unga.unga_shares", extras=("n_members",)))
     for col, title in (("index", "Middle-power index (position and reach)"),
                        ("position", "Middle-power index: position (resources) pillar"),
                        ("reach", "Middle-power index: reach (engagement) pillar"),

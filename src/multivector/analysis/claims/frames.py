@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from multivector.analysis import panel
 from multivector.analysis.claims import fdi, visits
 from multivector.analysis.claims.catalog import (
     CHANNEL_TEXT,
@@ -52,6 +51,15 @@ from multivector.analysis.claims.catalog import (
 )
 from multivector.analysis.claims.tables import WarehouseTables
 from multivector.analysis.options import UngaChannel
+from multivector.analysis.panel.minerals import mineral_production
+from multivector.analysis.panel.power import power_components
+from multivector.analysis.panel.shares import channel_shares
+from multivector.analysis.panel.trade import (
+    DOTS_FIRST_YEAR,
+    concentration,
+    trade_flows,
+    trade_shares,
+)
 from multivector.core.vocabulary import BALANCE_CHANNELS, COMPOSITE, year_session
 from multivector.measures import balance, power
 
@@ -63,11 +71,11 @@ def _empty(*cols: str) -> pd.DataFrame:
 
 def _trade(md: MeasureData, year: int):
     """Partner flows and totals of every state in ``year`` (None without trade data)."""
-    cow = year < panel.DOTS_FIRST_YEAR
+    cow = year < DOTS_FIRST_YEAR
     table = "trade_cow" if cow else "trade"
     if not md.has_table(table) or not md.count(table, "year = ?", [year]):
         return None
-    return panel.trade_flows(md.con, (year, year))
+    return trade_flows(md.con, (year, year))
 
 
 def _channel_rows(md: MeasureData, channel: str, year: int) -> pd.DataFrame | None:
@@ -78,11 +86,11 @@ def _channel_rows(md: MeasureData, channel: str, year: int) -> pd.DataFrame | No
         tr = md.cached(("trade", year), lambda: _trade(md, year))
         if tr is None:
             return None
-        return panel.trade_shares(tr[0], tr[1], channel, ps.membership([year]))
+        return trade_shares(tr[0], tr[1], channel, ps.membership([year]))
     if channel == "unga" and not md.count("unga_rollcalls", "session = ?",
                                            [year_session(year)]):
         return None
-    return panel.channel_shares(md.con, channel, ps, (year, year))
+    return channel_shares(md.con, channel, ps, (year, year))
 
 
 def _agreement(md: MeasureData, year: int) -> pd.DataFrame:
@@ -91,7 +99,7 @@ def _agreement(md: MeasureData, year: int) -> pd.DataFrame:
     if md.missing(CHANNEL_TEXT["unga"][2]) or not md.count(
             "unga_rollcalls", "session = ?", [year_session(year)]):
         return _empty("channel", "pole", "value", "share")
-    return panel.channel_shares(md.con, "unga", md.pole_set, (year, year),
+    return channel_shares(md.con, "unga", md.pole_set, (year, year),
                                 unga=UngaChannel(measure="agreement"))
 
 
@@ -120,8 +128,8 @@ def _power(md: MeasureData, year: int) -> pd.DataFrame:
     if not position or not reach:  # power_components fails on a year without any input
         return _empty(*cols)
     tr = md.cached(("trade", year), lambda: _trade(md, year))
-    dots = tr is not None and year >= panel.DOTS_FIRST_YEAR
-    comp = panel.power_components(md.con, (year, year), flows=tr[0] if dots else None)
+    dots = tr is not None and year >= DOTS_FIRST_YEAR
+    comp = power_components(md.con, (year, year), flows=tr[0] if dots else None)
     if comp.empty:
         return _empty(*cols)
     return power.power_index(comp)
@@ -132,7 +140,7 @@ def _concentration(side: str) -> Callable[[MeasureData, int], pd.DataFrame]:
         tr = md.cached(("trade", year), lambda: _trade(md, year))
         if tr is None:
             return _empty("hhi", "top1_share")
-        return panel.concentration(md.con, (year, year), None, side, flows=tr[0])
+        return concentration(md.con, (year, year), None, side, flows=tr[0])
 
     return build
 
@@ -140,7 +148,7 @@ def _concentration(side: str) -> Callable[[MeasureData, int], pd.DataFrame]:
 def _minerals(md: MeasureData, year: int) -> pd.DataFrame:
     if not md.has_table("minerals"):
         return _empty("mineral_key", "share")
-    prod = panel.mineral_production(md.con, (year, year))
+    prod = mineral_production(md.con, (year, year))
     if prod.empty:
         return _empty("mineral_key", "share")
     prod = prod.assign(mineral_key=prod["mineral"].astype(str).str.strip().str.lower()

@@ -15,6 +15,7 @@ import duckdb
 
 from multivector.core.poles import load_pole_set
 from multivector.sources.registry import sources as registry_sources
+from multivector.warehouse.readers import has_table
 
 POLE_SET = "core"
 
@@ -32,17 +33,15 @@ class WarehouseTables:
         self.con = con
         self.pole_set = load_pole_set(POLE_SET)
         self._cache: dict = {}
-        self._tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables").fetchall()}
         # states, current and dissolved (Yugoslavia, the GDR...: kind 'historical'), so that
         # a claim about YUG in 1985 is judged as `multivector balance YUG` computes it
         self._states = (set(con.execute("SELECT iso3 FROM states WHERE kind IN ('state', "
                                         "'historical')").df()["iso3"])
-                        if "states" in self._tables else None)
+                        if has_table(con, "states") else None)
 
     def has_table(self, name: str) -> bool:
         """Whether the warehouse has table ``name``."""
-        return name in self._tables
+        return has_table(self.con, name)
 
     def count(self, table: str, where: str, params: list) -> int:
         """Rows of ``table`` matching ``where`` (0 when the table is absent)."""

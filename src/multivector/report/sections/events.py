@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from multivector.analysis import panel
+from multivector.analysis.panel.shares import channel_shares
 from multivector.analysis.profile import Profile
 from multivector.report.charts.events import events_chart
 from multivector.report.tree import Block, Figure, Paragraph, Section, Table
@@ -22,7 +22,7 @@ LAYOUTS = {"icews": "ICEWS", "gdelt1": "GDELT 1.0", "gdelt2": "GDELT 2.0", "pole
 
 def event_shares(p: Profile) -> pd.DataFrame:
     """The events channel's shares for the profile's state and years (empty without events)."""
-    return panel.channel_shares(None, "events", p.pole_set, p.years, [p.iso3])
+    return channel_shares(None, "events", p.pole_set, p.years, [p.iso3])
 
 
 def events_section(p: Profile) -> Section | None:
