@@ -6,7 +6,7 @@ choices :class:`multivector.analysis.alignment.UngaOptions`, balance choices
 is decided in :mod:`multivector.analysis.options`. Reports, the CLI and the API render a
 :class:`Profile` and compute nothing themselves. Its parts are computed by
 :mod:`~multivector.analysis.alignment` (UNGA alignment and ideal points),
-:mod:`~multivector.analysis.records` (trade by pole, partners, formats),
+:mod:`~multivector.analysis.records` (trade by pole, partners, formats, US official visits),
 :mod:`~multivector.analysis.balance` (shares and balance with intervals),
 :mod:`~multivector.analysis.comparison` (sensitivity, power, peers) and
 :mod:`~multivector.analysis.coverage` (where the data end).
@@ -34,7 +34,13 @@ from multivector.analysis.coverage import Coverage, coverage
 from multivector.analysis.options import BalanceOptions
 from multivector.analysis.panel.minerals import mineral_pole_shares, mineral_production
 from multivector.analysis.panel.trade import concentration, trade_flows
-from multivector.analysis.records import focal_formats, top_partners, trade_by_pole
+from multivector.analysis.records import (
+    VisitRecord,
+    focal_formats,
+    top_partners,
+    trade_by_pole,
+    us_visits,
+)
 from multivector.core import peers as peers_mod
 from multivector.core import poles as poles_mod
 from multivector.core import states
@@ -97,6 +103,9 @@ class Profile:
     peers_power: pd.DataFrame = field(default_factory=pd.DataFrame)
     peers_balance: pd.DataFrame = field(default_factory=pd.DataFrame)
     claims: dict | None = None  # source, file, results (claims.ClaimResult.to_dict)
+    # the US pole's official visits to the state (context, not a channel: records.us_visits)
+    visits: pd.DataFrame = field(default_factory=pd.DataFrame)
+    visits_record: VisitRecord | None = None  # the record's span; None: no visits table
 
     @property
     def notes(self) -> list[str]:
@@ -175,6 +184,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     allies = readers.focal_alliances(con, iso3, years)
     igo_counts = readers.focal_igo_counts(con, iso3, years)
     fmts = focal_formats(iso3)
+    visits, visits_record = us_visits(con, iso3, years)
 
     # balance
     bal_frame = focal_balance(con, iso3, years, ps, uo, bo, shares=sh, trade=cache[trade_key])
@@ -203,7 +213,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
                    sensitivity=cmp.sensitivity, sensitivity_factors=cmp.sensitivity_factors,
                    power=cmp.power, power_components=cmp.power_components,
                    peers=peer, peers_power=cmp.peers_power, peers_balance=cmp.peers_balance,
-                   claims=claims)
+                   claims=claims, visits=visits, visits_record=visits_record)
 
 
 def _year_spans(years: pd.Series) -> str:

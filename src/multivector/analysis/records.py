@@ -1,7 +1,10 @@
 """The record tables of a profile: the focal state's trade by pole as the IMF reports it, its
-largest trade partners, and the formats it belongs to."""
+largest trade partners, the formats it belongs to, and the US official visits to it."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -48,3 +51,48 @@ def focal_formats(iso3: str) -> pd.DataFrame:
     """The rows of the maintained formats table for ``iso3``."""
     t = formats.load_formats()
     return t[t["iso3"] == iso3].reset_index(drop=True)
+
+
+# The offices of the US Office of the Historian's travel record, as the report names them.
+OFFICES = {"president": "President", "secretary": "Secretary of State"}
+VISIT_COLUMNS = ["start_date", "end_date", "traveler", "office", "place", "remarks"]
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """The span of the US official visits record (every country): first and last date."""
+
+    first: dt.date
+    last: dt.date
+
+
+def us_visits(con: duckdb.DuckDBPyConnection, iso3: str,
+              years: tuple[int, int]) -> tuple[pd.DataFrame, VisitRecord | None]:
+    """The US President's and Secretary of State's visits to ``iso3`` whose stay overlaps
+    ``years``, and the span of the whole record (None without a ``visits`` table).
+
+    One pole's record only: the United States' (U.S. Office of the Historian); no other pole's
+    official visits are in the warehouse.
+
+    Returns
+    -------
+    (pandas.DataFrame, VisitRecord or None)
+        :data:`VISIT_COLUMNS` by date (``start_date``, ``end_date`` as ``datetime.date``;
+        ``office`` from :data:`OFFICES`; ``place`` the locale, else the country as the record
+        names it), and the record's span.
+    """
+    raw = readers.focal_visits(con, iso3, years)
+    span = readers.visits_span(con)
+    record = VisitRecord(*span) if span is not None else None
+    if raw.empty:
+        return pd.DataFrame(columns=VISIT_COLUMNS), record
+    locale = raw["locale"].fillna("").astype(str).str.strip()
+    out = pd.DataFrame({
+        "start_date": pd.to_datetime(raw["start_date"]).dt.date,
+        "end_date": pd.to_datetime(raw["end_date"]).dt.date,
+        "traveler": raw["traveler"].astype(str),
+        "office": raw["role"].map(OFFICES).fillna(raw["role"]),
+        "place": locale.where(locale != "", raw["country"].fillna("").astype(str)),
+        "remarks": raw["remarks"].fillna("").astype(str),
+    })
+    return out.reset_index(drop=True), record

@@ -33,17 +33,17 @@ from multivector.report.sections.sensitivity import sensitivity_section
 from multivector.report.sections.sources import sources_section
 from multivector.report.sections.trade import trade_section
 from multivector.report.sections.unga import unga_section
+from multivector.report.sections.visits import visits_section
 from multivector.report.tree import Report
 
 
 def build(p: Profile) -> Report:
     """The whole report for one profile."""
-    sections = [unga_section(p), trade_section(p), security_section(p),
-                memberships_section(p), minerals_section(p), commodities_section(p),
-                balance_section(p), sensitivity_section(p), peers_section(p)]
     ev = events_section(p)  # shown only when events exist
-    if ev is not None:
-        sections.insert(4, ev)
+    sections = [unga_section(p), trade_section(p), security_section(p),
+                memberships_section(p), *([ev] if ev is not None else []), visits_section(p),
+                minerals_section(p), commodities_section(p),
+                balance_section(p), sensitivity_section(p), peers_section(p)]
     claims = claims_section(p)
     if claims is not None:
         sections.append(claims)

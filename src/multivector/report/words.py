@@ -33,6 +33,8 @@ SOURCES = {
     "wdi": "World Bank World Development Indicators",
     "balance": "multivector balance index, from the channels' shares by pole",
     "sensitivity": "multivector sensitivity run (every state, 1,414 analyses a year)",
+    "visits": "U.S. Department of State, Office of the Historian, Travels of the President and "
+              "Travels of the Secretary of State",
     "power": "multivector middle-power index (WDI, SIPRI, COW NMC, COW IGO, ATOP, IMF DOTS, "
              "UN votes)",
 }

@@ -10,6 +10,8 @@ warehouse of a few tables, lacks some).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pandas as pd
 from duckdb import ColumnExpression, ConstantExpression
@@ -202,6 +204,30 @@ def minerals(con: duckdb.DuckDBPyConnection, years: tuple[int, int]) -> pd.DataF
     return con.execute("SELECT iso3, entity, kind, year, mineral, value, unit, source FROM "
                        "minerals WHERE year BETWEEN ? AND ? AND value IS NOT NULL",
                        list(years)).df()
+
+
+# -------------------------------------------------------------------------------------- visits
+def focal_visits(con: duckdb.DuckDBPyConnection, iso3: str,
+                 years: tuple[int, int]) -> pd.DataFrame:
+    """``traveler, role, country, locale, start_date, end_date, remarks``: the US official
+    visits (``visits``, Office of the Historian) to ``iso3`` whose stay overlaps ``years``, by
+    date; an empty frame without a ``visits`` table."""
+    if not has_table(con, "visits"):
+        return pd.DataFrame(columns=["traveler", "role", "country", "locale", "start_date",
+                                     "end_date", "remarks"])
+    return con.execute("SELECT traveler, role, country, locale, start_date, end_date, remarks "
+                       "FROM visits WHERE iso3 = ? AND start_date <= make_date(?, 12, 31) "
+                       "AND end_date >= make_date(?, 1, 1) ORDER BY start_date, role, traveler",
+                       [iso3, int(years[1]), int(years[0])]).df()
+
+
+def visits_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:
+    """First start and last end date of the ``visits`` table, every
+    country; None without the table or without a row."""
+    if not has_table(con, "visits"):
+        return None
+    first, last = con.execute("SELECT min(start_date), max(end_date) FROM visits").fetchall()[0]
+    return None if first is None else (first, last)
 
 
 # -------------------------------------------------------------------------- power and profile

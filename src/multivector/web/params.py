@@ -41,6 +41,7 @@ class Chart(StrEnum):
     IGOCOUNT = "igocount"
     FORMATS = "formats"
     EVENTS = "events"  # only where event files were ingested
+    VISITS = "visits"  # US official visits: only where the years hold one
     MINERALS = "minerals"
     MINERALPOLES = "mineralpoles"
     COMMODITIES = "commodities"
