@@ -283,3 +283,23 @@ def test_cli_aggregate_and_status(events_file):
                                  "--format", "gdelt1", "--strict"])
     assert strict.exit_code == 1 and "malformed" in strict.output
     assert "Traceback" not in strict.output
+
+
+@pytest.mark.parametrize("name", ["polecat_headline_not_in_rows.txt", "polecat_excess_tabs.txt"])
+def test_polecat_documented_malformations_are_mended(cameo, name):
+    """Two malformations of published POLECAT weekly files (Beger 2024, POLECAT FAQ): a header
+    naming a Headline column the rows lack, and rows with excess trailing tabs."""
+    ev, rep = readers.read_events(FIX / name, "polecat", cameo=cameo)
+    assert _tuples(ev) == [("2023-01-05", "KAZ", "RUS", "CONSULT", 1),
+                           ("2023-01-06", "CHN", "KAZ", "AGREE", 1),
+                           ("2023-02-01", "KAZ", "USA", "AID", 2),
+                           ("2023-02-02", "KAZ", "USA", "ACCUSE", 3)]
+    assert _problems(rep) == set()
+
+
+def test_polecat_excess_column_with_a_value_is_refused(cameo):
+    with pytest.raises(ParseError) as exc:
+        readers.read_events(FIX / "polecat_excess_tab_with_value.txt", "polecat", cameo=cameo)
+    assert str(exc.value).endswith("polecat_excess_tab_with_value.txt, row event p3: not the "
+                                   "polecat layout: a value beyond the header's 19 columns "
+                                   "(value: 'stray')")

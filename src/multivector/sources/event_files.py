@@ -102,17 +102,49 @@ def _header(path: Path) -> list[str]:
     return first.split("\t")
 
 
+def _first_row_width(path: Path) -> int | None:
+    """Fields of the first data row (None for a file with a header only)."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        fh.readline()
+        row = fh.readline().rstrip("\r\n")
+    return len(row.split("\t")) if row else None
+
+
+def _polecat_names(path: Path, names: list[str]) -> tuple[list[str], list[str]]:
+    """Column names for a POLECAT weekly file, mending its two documented malformations
+    (Beger 2024, "POLECAT Event Data", FAQ): a header that names a ``Headline`` column its
+    rows lack, and rows with excess trailing tabs. Returns the names and the padding columns
+    added for the excess tabs, which must be empty."""
+    width = _first_row_width(path)
+    if width is None or width == len(names):
+        return names, []
+    if width == len(names) - 1 and "Headline" in names:
+        return [n for n in names if n != "Headline"], []
+    if width > len(names):
+        pad = [f"_excess_{i}" for i in range(1, width - len(names) + 1)]
+        return names + pad, pad
+    return names, []
+
+
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, report: ReadReport) -> None:
     """Load the five fields every layout needs into the temp table ``_ev_raw``."""
     if fmt in ("icews", "polecat"):
-        names = _header(path)
+        names, pad = _polecat_names(path, _header(path)) if fmt == "polecat" else (
+            _header(path), [])
         want = ICEWS_COLUMNS if fmt == "icews" else POLECAT_COLUMNS
         missing = [c for c in want.values() if c not in names]
         if missing:
             raise ParseError(str(path), f"not the {fmt} layout: missing column(s) "
                              f"{', '.join(missing)}", 1, "\t".join(names)[:200])
         cols = "{" + ", ".join(f"{_sql_str(n)}: 'VARCHAR'" for n in names) + "}"
-        src = _csv(path, True, f", columns={cols})")
+        src = _csv(path, True, f", columns={cols}" + (", null_padding=true)" if pad else ")"))
+        for col in pad:  # excess tabs are mended only while they carry nothing
+            used = con.execute(f'SELECT "Event ID", {col} FROM {src} WHERE '
+                               f"coalesce(trim({col}), '') <> '' LIMIT 1").fetchone()
+            if used is not None:
+                raise ParseError(str(path), "not the polecat layout: a value beyond the "
+                                 f"header's {len(names) - len(pad)} columns",
+                                 f"event {used[0]}", used[1])
         sel = ", ".join(f'"{want[k]}" AS {k}' for k in ("event_id", "date", "source",
                                                        "target", "code"))
         extra = ', "Quad Code" AS quad_given' if fmt == "polecat" and "Quad Code" in names \
