@@ -33,6 +33,12 @@ BAD = [
     ("/rank?sort=drop%20table", 400, "sort"),
     ("/compare?states=KAZ,UZB,TUR,RUS,CHN", 400, "at most 4"),
     ("/whatif?state=KAZ&op=scale&pole=EU&channel=exports&value=abc", 400, "number"),
+    ("/whatif?state=KAZ&op=scale&partner=Itlay&channel=exports&value=0.5", 400,
+     "nearest matches: ITA, Italy (ITA)"),
+    ("/whatif?state=KAZ&op=scale&partner=ITA&channel=unga&value=0.5", 400,
+     "a partner step cannot act on unga (UN General Assembly votes)"),
+    ("/whatif?state=KAZ&op=scale&pole=ITA&channel=exports&value=0.5", 400,
+     "to scale that partner write partner: ITA"),
     ("/nowhere", 404, "Not Found"),
 ]
 

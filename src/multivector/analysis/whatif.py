@@ -3,10 +3,13 @@
 A scenario (:class:`Scenario`) names a focal state, years, a pole set, the composite's
 channel weights and set, and steps that transform the state's shares by pole
 (:mod:`multivector.measures.scenario`: drop or scale a pole in a channel, add a hypothetical
-partner's share). :func:`run` computes the balance (:func:`multivector.measures.balance.
-balance`) and the ranking of the rank year (:func:`multivector.analysis.derive.
-ranking_table`) twice, on the warehouse's shares and on the transformed ones, with the same
-code and settings, so that every difference is the scenario's. A scenario is written as YAML
+partner's share, or drop or scale ONE partner, ``partner: ITA``, in a channel whose pole
+values are sums of partner figures: exports, imports, arms, investment;
+:mod:`multivector.analysis.whatif_steps` checks each). :func:`run` computes the balance
+(:func:`multivector.measures.balance.balance`) and the ranking of the rank year
+(:func:`multivector.analysis.derive.ranking_table`) twice, on the warehouse's shares and on
+the transformed ones, with the same code and settings, so that every difference is the
+scenario's. A scenario is written as YAML
 or JSON (:func:`dump`) and read back by :func:`parse` to reproduce it.
 """
 
@@ -20,18 +23,19 @@ import pandas as pd
 import yaml
 
 from multivector.analysis import derive as derived
+from multivector.analysis import whatif_steps as steps_mod
 from multivector.analysis.balance import focal_shares
 from multivector.analysis.claims.catalog import require_composite_year
 from multivector.analysis.options import UngaChannel
+from multivector.analysis.panel.partners import partner_values
 from multivector.analysis.panel.shares import all_shares
 from multivector.core import paths, states, validate
 from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
-from multivector.core.vocabulary import BALANCE_CHANNELS, DEFAULT_WEIGHTS
+from multivector.core.vocabulary import BALANCE_CHANNELS, DEFAULT_WEIGHTS, EXTRA_CHANNELS
 from multivector.measures import balance as bal
 from multivector.measures import scenario as tf
 
-OPS = ("drop", "scale", "add")
 MAX_STEPS = 20
 
 
@@ -83,7 +87,7 @@ def check(raw: dict) -> Scenario:
     if pole_name not in poles_mod.packaged_pole_sets():
         raise MultivectorError(f"scenario: poles must be one of "
                                f"{', '.join(poles_mod.packaged_pole_sets())}, got {pole_name!r}")
-    pole_ids = [p.id for p in poles_mod.load_pole_set(pole_name).poles]
+    ps = poles_mod.load_pole_set(pole_name)
     weights = raw.get("weights")
     if weights is not None:
         if not isinstance(weights, dict):
@@ -109,34 +113,9 @@ def check(raw: dict) -> Scenario:
         raise MultivectorError(f"scenario: steps must be a list of at most {MAX_STEPS}")
     clean = []
     for i, s in enumerate(steps, 1):
-        clean.append(_step(s, i, pole_ids))
+        clean.append(steps_mod.check_step(s, i, iso3, ps))
     return Scenario(iso3, (y0, y1), year, pole_name, weights, channels, clean,
                     str(raw.get("name", ""))[:200])
-
-
-def _step(s: object, i: int, pole_ids: list[str]) -> dict:
-    if not isinstance(s, dict):
-        raise MultivectorError(f"scenario step {i}: expected a mapping")
-    op, channel, pole = s.get("op"), s.get("channel", "*"), s.get("pole")
-    if op not in OPS:
-        raise MultivectorError(f"scenario step {i}: op must be {', '.join(OPS)}, got {op!r}")
-    if channel != "*" and channel not in BALANCE_CHANNELS:
-        raise MultivectorError(f"scenario step {i}: channel must be * or one of "
-                               f"{', '.join(BALANCE_CHANNELS)}, got {channel!r}")
-    if pole not in pole_ids:
-        raise MultivectorError(f"scenario step {i}: pole must be one of {', '.join(pole_ids)}, "
-                               f"got {pole!r}")
-    out = {"op": op, "channel": channel, "pole": pole}
-    key = {"scale": "factor", "add": "share"}.get(op)
-    if key:
-        try:
-            val = float(s.get(key))
-        except (TypeError, ValueError):
-            raise MultivectorError(f"scenario step {i}: {key} must be a number") from None
-        if not (0 <= val <= 100 if key == "factor" else 0 <= val < 1):
-            raise MultivectorError(f"scenario step {i}: {key} out of range, got {val}")
-        out[key] = val
-    return out
 
 
 def parse(text: str, what: str = "scenario") -> Scenario:
@@ -176,16 +155,27 @@ def year_shares(con: duckdb.DuckDBPyConnection, pole_set: str, year: int) -> pd.
 
 def run(con: duckdb.DuckDBPyConnection, sc: Scenario,
         ranking_shares: pd.DataFrame | None = None) -> dict:
-    """Baseline and scenario: ``balance`` (iso3, year, channel, baseline, scenario, change)
-    and ``rank`` (the rank year's evenness and rank of the state, both ways)."""
+    """Baseline and scenario: ``balance`` (iso3, year, channel, baseline, scenario, change),
+    ``rank`` (the rank year's evenness and rank of the state, both ways), ``shares`` (iso3,
+    year, channel, pole, baseline, scenario, change), ``steps`` (each in words,
+    :func:`multivector.analysis.whatif_steps.describe`) and ``notes`` (a partner step that
+    finds no figure to scale)."""
     ps = poles_mod.load_pole_set(sc.poles)
     w = dict(sc.weights or DEFAULT_WEIGHTS)
-    sh = focal_shares(con, sc.state, sc.years, ps)
+    extra = tuple(c for c in EXTRA_CHANNELS if any(s["channel"] == c for s in sc.steps))
+    cache: dict = {}
+    sh = focal_shares(con, sc.state, sc.years, ps, channels=(*BALANCE_CHANNELS, *extra),
+                      _cache=cache)
     sh = sh[sh["iso3"] == sc.state]
     if sh.empty:
         raise MultivectorError(f"no channel has data for {sc.state} in "
                                f"{sc.years[0]}-{sc.years[1]}")
-    new = tf.apply(sh, sc.steps, sc.state)
+    chans = _partner_channels(sc.steps)
+    par = None
+    if chans:
+        par = tf.partner_frame(_values(con, sc, sc.years, chans, cache), sh,
+                               ps.membership(range(sc.years[0], sc.years[1] + 1)))
+    new = tf.apply(sh, sc.steps, sc.state, par)
     cols = ["iso3", "year", "channel", "evenness"]
     b0 = bal.balance(sh, w, bal.MIN_CHANNELS, span=sc.years, channels=sc.channels)[cols]
     b1 = bal.balance(new, w, bal.MIN_CHANNELS, span=sc.years, channels=sc.channels)[cols]
@@ -195,16 +185,55 @@ def run(con: duckdb.DuckDBPyConnection, sc: Scenario,
                                 "evenness_scenario": "scenario"})
     both["change"] = both["scenario"] - both["baseline"]
     both = both.sort_values(["channel", "year"]).reset_index(drop=True)
+    keys = ["iso3", "year", "channel", "pole"]
+    shares = sh[keys].assign(baseline=sh["share"].to_numpy(), scenario=new["share"].to_numpy())
+    shares["change"] = shares["scenario"] - shares["baseline"]
 
     require_composite_year(con, sc.year, bal.MIN_CHANNELS)
     allsh = (ranking_shares if ranking_shares is not None
              else year_shares(con, sc.poles, sc.year))
+    # steps on arms or investment leave the ranking alone: neither is in a composite
+    present = set(allsh["channel"])
+    rsteps = [s for s in sc.steps if s["channel"] == "*" or s["channel"] in present]
+    rpar = None
+    if chans:
+        focal = allsh[allsh["iso3"] == sc.state]
+        rpar = (tf.partner_frame(_values(con, sc, (sc.year, sc.year), chans, cache), focal,
+                                 ps.membership([sc.year])))
     r0 = derived.ranking_table(allsh, bal.MIN_CHANNELS, w, sc.channels)
-    r1 = derived.ranking_table(tf.apply(allsh, sc.steps, sc.state), bal.MIN_CHANNELS, w,
+    r1 = derived.ranking_table(tf.apply(allsh, rsteps, sc.state, rpar), bal.MIN_CHANNELS, w,
                                sc.channels)
     rank = pd.DataFrame([_rank_row("baseline", r0, sc.state),
                          _rank_row("scenario", r1, sc.state)])
-    return {"scenario": sc.to_dict(), "balance": both, "rank": rank}
+    span = (min(sc.years[0], sc.year), max(sc.years[1], sc.year))
+    notes = [f"step {i}: {s['partner']} has no figure in {s['channel']} in "
+             f"{sc.years[0]}-{sc.years[1]}: the step changes nothing there"
+             for i, s in enumerate(sc.steps, 1) if "partner" in s and par is not None
+             and not par["partner"].eq(s["partner"])[
+                 par["channel"].isin(_partner_channels([s]))].any()]
+    return {"scenario": sc.to_dict(), "balance": both, "rank": rank,
+            "shares": shares.sort_values(["channel", "year"], kind="stable")
+            .reset_index(drop=True),
+            "steps": [steps_mod.describe(s, ps, span) for s in sc.steps], "notes": notes}
+
+
+def _partner_channels(steps: list[dict]) -> tuple[str, ...]:
+    """The channels the partner steps act on (``*``: every partner channel)."""
+    out: list[str] = []
+    for s in steps:
+        if "partner" in s:
+            out += tf.PARTNER_CHANNELS if s["channel"] == "*" else [s["channel"]]
+    return tuple(dict.fromkeys(out))
+
+
+def _values(con: duckdb.DuckDBPyConnection, sc: Scenario, years: tuple[int, int],
+            chans: tuple[str, ...], cache: dict) -> pd.DataFrame:
+    """The state's partner figures in ``years``: from the scenario years' where they hold
+    them (the trade flows the shares were read from), read otherwise."""
+    if sc.years[0] <= years[0] and years[1] <= sc.years[1]:
+        v = partner_values(con, chans, sc.years, [sc.state], cache)
+        return v[v["year"].between(*years)]
+    return partner_values(con, chans, years, [sc.state])
 
 
 def _rank_row(which: str, table: pd.DataFrame, iso3: str) -> dict:
@@ -220,17 +249,21 @@ def _rank_row(which: str, table: pd.DataFrame, iso3: str) -> dict:
             "reason": "" if pd.isna(r["reason"]) else str(r["reason"])}
 
 
-def parse_step(text: str) -> dict:
-    """``op:POLE@CHANNEL=NUMBER`` to a scenario step (checked later by whatif.check)."""
-    op, sep, rest = text.partition(":")
-    if not sep:
-        raise MultivectorError(f"--step must look like scale:EU@exports=0.8, got {text!r}")
-    target, _, number = rest.partition("=")
-    pole, _, channel = target.partition("@")
-    step: dict = {"op": op.strip(), "pole": pole.strip(), "channel": channel.strip() or "*"}
-    if op.strip() in ("scale", "add"):
-        try:
-            step["factor" if op.strip() == "scale" else "share"] = float(number)
-        except ValueError:
-            raise MultivectorError(f"--step {text!r}: a number must follow '='") from None
-    return step
+def moved(shares: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of ``year`` of :func:`run`'s ``shares`` in the channels some share of which
+    the scenario moved that year."""
+    y = shares[shares["year"] == year]
+    hit = set(y.loc[y["change"].abs() > 1e-12, "channel"])
+    return y[y["channel"].isin(hit)].reset_index(drop=True)
+
+
+def records(res: dict, sc: Scenario) -> dict:
+    """:func:`run`'s result as plain JSON-ready data (the API's and ``whatif --format json``'s
+    answer): the scenario, its file text, the steps in words, notes, and the frames as lists
+    of records (missing values None)."""
+    def rows(frame: pd.DataFrame) -> list[dict]:
+        return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+    return {"scenario": res["scenario"], "file": dump(sc), "steps": res["steps"],
+            "notes": res["notes"], "balance": rows(res["balance"]), "rank": rows(res["rank"]),
+            "shares": rows(res["shares"])}

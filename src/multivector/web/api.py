@@ -180,11 +180,7 @@ async def api_claims(request: Request) -> JSONResponse:
 def run_scenario(request: Request, sc) -> dict:
     with cursor(request) as con:
         res = whatif.run(con, sc)
-    return {"scenario": res["scenario"], "file": whatif.dump(sc),
-            "balance": res["balance"].astype(object).where(res["balance"].notna(), None)
-            .to_dict(orient="records"),
-            "rank": res["rank"].astype(object).where(res["rank"].notna(), None)
-            .to_dict(orient="records")}
+    return whatif.records(res, sc)
 
 
 @router.post("/scenarios", summary="Run a what-if scenario (YAML or JSON body) against the "

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from multivector.analysis import whatif
+from multivector.analysis import whatif, whatif_steps
 from multivector.core import peers as peers_mod
 from multivector.core import poles as poles_mod
 from multivector.core.errors import MultivectorError
@@ -196,23 +196,28 @@ def rank_page(request: Request, year: int = Query(2020), poles: str = "core",
                     {k: v for k, v in q.items() if v})))
 
 
-def _steps(op: list[str], pole: list[str], channel: list[str], value: list[str]) -> list[str]:
+def _steps(op: list[str], pole: list[str], channel: list[str], value: list[str],
+           partner: list[str]) -> list[str]:
+    """The form's step rows as ``--step`` text; a row with a partner is a partner step (its
+    pole is then not used)."""
     out = []
     for i in range(min(len(op), STEPS)):
         if not op[i]:
             continue
-        p = pole[i] if i < len(pole) else ""
+        who = partner[i].strip() if i < len(partner) else ""
+        p = f"partner={who}" if who else (pole[i] if i < len(pole) else "")
         c = channel[i] if i < len(channel) and channel[i] else "*"
         v = value[i] if i < len(value) else ""
         out.append(f"{op[i]}:{p}@{c}" + (f"={v}" if op[i] != "drop" else ""))
     return out
 
 
-def _scenario(state, years, year, poles, weights, op, pole, channel, value):
+def _scenario(state, years, year, poles, weights, op, pole, channel, value, partner):
     span = prm.years(years)
     raw = {"state": prm.state(state), "years": list(span), "year": prm.year(year),
            "poles": prm.poles(poles), "weights": dict(prm.weights(weights) or ()) or None,
-           "steps": [whatif.parse_step(s[:80]) for s in _steps(op, pole, channel, value)]}
+           "steps": [whatif_steps.parse_step(s[:120])
+                     for s in _steps(op, pole, channel, value, partner)]}
     return whatif.check(raw)
 
 
@@ -221,8 +226,9 @@ def whatif_page(request: Request, state: str = "KAZ", years: str = "2000-2020",
                 year: int = 2020, poles: str = "core", weights: str | None = None,
                 op: list[str] = Query([]), pole: list[str] = Query([]),
                 channel: list[str] = Query([]), value: list[str] = Query([]),
+                partner: list[str] = Query([]),
                 fuel: str = "", reactor: str = "", financing: str = "") -> HTMLResponse:
-    sc = _scenario(state, years, year, poles, weights, op, pole, channel, value)
+    sc = _scenario(state, years, year, poles, weights, op, pole, channel, value, partner)
     result = None
     if sc.steps or sc.weights:
         with api.cursor(request) as con:
@@ -232,17 +238,23 @@ def whatif_page(request: Request, state: str = "KAZ", years: str = "2000-2020",
     parts = [(k, v) for k, v in (("fuel", fuel), ("reactor", reactor),
                                  ("financing", financing)) if v]
     cons = tf.consortium(parts, pole_ids) if parts else None
-    rows = [{"op": o, "pole": p, "channel": c, "value": v} for o, p, c, v in
+    rows = [{"op": o, "pole": p, "channel": c, "value": v, "partner": w} for o, p, c, v, w in
             zip(op + [""] * STEPS, pole + [""] * STEPS, channel + [""] * STEPS,
-                value + [""] * STEPS, strict=False)][:STEPS]
+                value + [""] * STEPS, partner + [""] * STEPS, strict=False)][:STEPS]
     query = str(request.url.query)
-    comp = None
+    comp = moved = None
     if result is not None:
         b = result["balance"]
         comp = b[b["channel"] == "composite"]
+        moved = whatif.moved(result["shares"], sc.year)
     return page("whatif.html.j2", title="What-if", sc=sc, state=sc.state, rows=rows,
                 years=f"{sc.years[0]}-{sc.years[1]}", year=sc.year, poles=sc.poles,
                 weights=weights or "", pole_ids=pole_ids, query=query,
+                step_channels=whatif_steps.STEP_CHANNELS,
+                described=result["steps"] if result else [],
+                notes=result["notes"] if result else [],
+                shares=table(moved, "whatif-shares") if moved is not None and len(moved)
+                else None,
                 balance=table(comp, "whatif-balance") if comp is not None else None,
                 rank=table(result["rank"], "whatif-rank") if result else None,
                 consortium=table(cons, "consortium") if cons is not None else None,
@@ -254,11 +266,11 @@ def whatif_file(state: str = "KAZ", years: str = "2000-2020", year: int = 2020,
                 poles: str = "core", weights: str | None = None,
                 op: list[str] = Query([]), pole: list[str] = Query([]),
                 channel: list[str] = Query([]), value: list[str] = Query([]),
-                fmt: str = "yaml") -> Response:
+                partner: list[str] = Query([]), fmt: str = "yaml") -> Response:
     """The scenario as a file that ``multivector whatif --scenario`` reproduces."""
     if fmt not in ("yaml", "json"):
         raise MultivectorError("scenario file: yaml or json")
-    sc = _scenario(state, years, year, poles, weights, op, pole, channel, value)
+    sc = _scenario(state, years, year, poles, weights, op, pole, channel, value, partner)
     return Response(whatif.dump(sc, fmt), media_type="application/json" if fmt == "json"
                     else "application/yaml", headers={
                         "Content-Disposition": f'attachment; filename="scenario.{fmt}"'})

@@ -11,6 +11,7 @@ Modules: :mod:`~multivector.analysis.panel.shares` (the entry points ``channel_s
 ``all_shares``), :mod:`~multivector.analysis.panel.unga`, :mod:`~multivector.analysis.panel.trade`
 (flows, shares, concentration), :mod:`~multivector.analysis.panel.membership` (security, igo,
 formats), :mod:`~multivector.analysis.panel.extra` (arms, investment, events),
+:mod:`~multivector.analysis.panel.partners` (the partner figures a what-if partner step scales),
 :mod:`~multivector.analysis.panel.minerals`, :mod:`~multivector.analysis.panel.power` (the
 middle-power index's components) and :mod:`~multivector.analysis.panel.frame` (the frame's
 columns).

@@ -27,9 +27,33 @@ def arms_investment_shares(con: duckdb.DuckDBPyConnection, channel: str,
     register lists every delivery, so a pole none of whose members delivered anything has 0
     (not the flag ``not reported`` that a trade return without the partner gets).
     """
+    dyads, totals = arms_investment_dyads(con, channel, years, focal)
+    if dyads.empty or totals.empty:
+        return empty_shares()
+    out = ch.pole_shares(dyads, membership, "sum", totals)
+    if channel == "arms":  # the register lists every delivery: no supplier row is none, not
+        none = out["flag"] == "not reported"  # an unreported flow
+        out.loc[none, ["value", "share"]] = 0.0
+        out.loc[none, "flag"] = ""
+    return out.assign(channel=channel)[SHARE_COLUMNS]
+
+
+def arms_investment_dyads(con: duckdb.DuckDBPyConnection, channel: str,
+                          years: tuple[int, int], focal: list[str] | None
+                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The partner figures and totals of ``arms`` or ``investment``
+    (:func:`arms_investment_shares` says what each holds).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        ``iso3, partner, year, value`` and ``iso3, year, total``; both empty where the
+        warehouse holds no such table.
+    """
     table = "arms" if channel == "arms" else "investment"
     if not readers.has_table(con, table):
-        return empty_shares()
+        return (pd.DataFrame(columns=["iso3", "partner", "year", "value"]),
+                pd.DataFrame(columns=["iso3", "year", "total"]))
     if channel == "arms":
         rows = readers.arms_deliveries(con, years, focal)
         dyads = rows[rows["partner"].notna()]
@@ -40,14 +64,7 @@ def arms_investment_shares(con: duckdb.DuckDBPyConnection, channel: str,
         dyads = rows[rows["partner_kind"] != "aggregate"][["iso3", "partner", "year", "value"]]
         totals = rows[rows["partner"] == "WORLD"][["iso3", "year", "value"]].rename(
             columns={"value": "total"})
-    if dyads.empty or totals.empty:
-        return empty_shares()
-    out = ch.pole_shares(dyads, membership, "sum", totals)
-    if channel == "arms":  # the register lists every delivery: no supplier row is none, not
-        none = out["flag"] == "not reported"  # an unreported flow
-        out.loc[none, ["value", "share"]] = 0.0
-        out.loc[none, "flag"] = ""
-    return out.assign(channel=channel)[SHARE_COLUMNS]
+    return dyads, totals
 
 
 def events_shares(membership: pd.DataFrame, years: tuple[int, int],
