@@ -33,13 +33,13 @@ def run(con):
 
 def test_sensitivity_covers_every_scenario_and_weighting(run):
     s = run.settings
-    # 2 pole sets x (3 vote measures x 3 subsets + ideal points once) x 2 security
-    # weightings = 40 scenarios
-    assert s["n_scenarios"] == 40
+    # 2 pole sets x (3 vote measures x 3 subsets + ideal points once) x 4 security
+    # channels (obligation, flat, with_arms, arms) = 80 scenarios
+    assert s["n_scenarios"] == 80
     sc = run.scenarios
-    assert sc.groupby(["pole_set", "measure", "subset", "security"]).ngroups == 40
+    assert sc.groupby(["pole_set", "measure", "subset", "security"]).ngroups == 80
     summ = run.summary
-    assert summ["n_runs"].max() == 40 * (8 + 1)
+    assert summ["n_runs"].max() == 80 * (8 + 1)
     ordered = ["evenness_min", "evenness_p05", "evenness_median", "evenness_p95",
                "evenness_max"]
     vals = summ[ordered].to_numpy()
@@ -80,7 +80,7 @@ def test_one_at_a_time_ranges(run):
     assert set(f["factor"]) == {"pole_set", "measure", "subset", "security"}
     assert (f["evenness_range"] >= 0).all() and (f["rank_range"] >= 0).all()
     lev = f.groupby("factor")["levels"].max().to_dict()
-    assert lev == {"pole_set": 2, "measure": 4, "subset": 3, "security": 2}
+    assert lev == {"pole_set": 2, "measure": 4, "subset": 3, "security": 4}
     # each range is within the overall range of the defaults' weighting
     sc = run.scenarios
     k = sc[(sc["iso3"] == "KAZ") & (sc["year"] == 2010)]

@@ -35,11 +35,14 @@ BALANCE_COLUMNS = ["iso3", "year", "channel", "evenness", "hhi_norm", "dominant_
 def focal_shares(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
                  pole_set: poles_mod.PoleSet, unga: UngaOptions | None = None,
                  channels: tuple[str, ...] = BalanceOptions.channels,
+                 security_arms: float = BalanceOptions.security_arms,
                  _cache: dict | None = None) -> pd.DataFrame:
     """Shares by pole of every channel for one state
-    (:func:`multivector.analysis.panel.shares.all_shares`; ``_cache`` as there)."""
+    (:func:`multivector.analysis.panel.shares.all_shares`; ``security_arms`` and ``_cache``
+    as there)."""
     o = unga or UngaOptions()
-    return all_shares(con, pole_set, years, [iso3], channels, o.channel(), _cache=_cache)
+    return all_shares(con, pole_set, years, [iso3], channels, o.channel(),
+                      security_arms=security_arms, _cache=_cache)
 
 
 def _unga_replicate_shares(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
@@ -124,7 +127,7 @@ def focal_balance(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, i
     bo = options or BalanceOptions()
     w = bo.weight_dict()
     sh = shares if shares is not None else focal_shares(con, iso3, years, pole_set, o,
-                                                        bo.channels)
+                                                        bo.channels, bo.security_arms)
     if sh.empty:
         return pd.DataFrame(columns=BALANCE_COLUMNS)
     point = bal.balance(sh, w, bo.min_channels, span=years, channels=bo.channel_set)

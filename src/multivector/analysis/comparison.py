@@ -70,7 +70,7 @@ def compare(con: duckdb.DuckDBPyConnection, iso3: str, years: tuple[int, int],
     elif members:
         bo = balance_options
         psh = all_shares(con, pole_set, years, sorted({iso3, *members}), bo.channels,
-                         unga.channel())
+                         unga.channel(), security_arms=bo.security_arms)
         b = bal.balance(psh, bo.weight_dict(), bo.min_channels, span=years,
                         channels=bo.channel_set)
         peers_balance = b[b["channel"] == COMPOSITE].reset_index(drop=True)

@@ -59,7 +59,7 @@ def compute(con: duckdb.DuckDBPyConnection,
     say("sensitivity of the balance (every state, scenario and weighting)")
     s = SETTINGS["sensitivity"]
     res = sensitivity.run(con, tuple(s["years"]), draws=s["draws"], seed=s["seed"],
-                          _cache=cache)
+                          security=tuple(s["security"]), _cache=cache)
     out["derived_sensitivity"] = res.summary
     out["derived_sensitivity_factors"] = res.factors
     say("middle-power index of every state")

@@ -23,6 +23,7 @@ from multivector.core import validate
 from multivector.core.errors import OptionError
 from multivector.core.vocabulary import BALANCE_CHANNELS, DEFAULT_WEIGHTS
 from multivector.measures.balance import MIN_CHANNELS
+from multivector.measures.security_mix import ARMS_WEIGHT, SECURITY_LEVELS
 from multivector.warehouse import derived as derived_store
 
 
@@ -46,6 +47,7 @@ class BalanceOptions:
     weights: tuple[tuple[str, float], ...] | None = None  # default: vocabulary.DEFAULT_WEIGHTS
     min_channels: int = MIN_CHANNELS
     channel_set: tuple[str, ...] | None = None  # the composite's set; default: chosen per series
+    security_arms: float = ARMS_WEIGHT  # arms suppliers' weight in security (measures.security_mix)
     n_boot: int = 500
     level: float = 0.95
     seed: int = 1992
@@ -65,6 +67,7 @@ class BalanceOptions:
             raise OptionError(f"channel_set must be a non-empty tuple of {', '.join(chans)}, "
                               f"got {cs!r}")
         validate.number(self.min_channels, "min_channels", hi=len(chans))
+        validate.number(self.security_arms, "security_arms")
         validate.number(self.n_boot, "n_boot")
         validate.number(self.level, "level")
         validate.number(self.seed, "seed")
@@ -85,7 +88,7 @@ SETTINGS = {
                 "measure": "split", "min_channels": 3, "weights": "default",
                 "sets": "ranking", "coverage": 0.9, "min_states": 20, "channel_rules": 2},
     "sensitivity": {"years": list(BALANCE_YEARS), "draws": 100, "seed": 0, "sets": "ranking",
-                    "min_states": 20, "channel_rules": 2},
+                    "min_states": 20, "channel_rules": 2, "security": list(SECURITY_LEVELS)},
     # construction 2: Lowy 2018 weights, log-scaled counts, trade_share, one component set
     "power": {"years": [1960, 2024], "weights": "default", "pillar": 0.55, "draws": 100,
               "construction": 2, "components": "longest unbroken run"},
@@ -144,13 +147,15 @@ def serves_ranking(pole_set: str, unga: UngaChannel | None,
 
 
 def serves_sensitivity(draws: int, seed: int | None = None, weights_given: bool = False,
-                       scenarios: bool = False, years: tuple[int, int] | None = None) -> bool:
+                       scenarios: bool = False, years: tuple[int, int] | None = None,
+                       security_arms: float = ARMS_WEIGHT) -> bool:
     """The stored sensitivity run serves a request with its draws and seed, no weights or
-    scenario files of the user's, inside its span."""
+    scenario files of the user's, the default security channel (alliances alone) as its
+    baseline, inside its span."""
     s = SETTINGS["sensitivity"]
     inside = years is None or (s["years"][0] <= years[0] and years[1] <= s["years"][1])
     return (draws == s["draws"] and (seed is None or seed == s["seed"]) and not weights_given
-            and not scenarios and inside)
+            and not scenarios and inside and security_arms == ARMS_WEIGHT)
 
 
 def serves_power(weights_given: bool, components_given: bool, draws: int,

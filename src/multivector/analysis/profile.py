@@ -169,7 +169,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
 
     # channels
     cache: dict = {}
-    sh = focal_shares(con, iso3, years, ps, uo, bo.channels, _cache=cache)
+    sh = focal_shares(con, iso3, years, ps, uo, bo.channels, bo.security_arms, _cache=cache)
     trade_key = ("trade", years, (iso3,))
     if trade_key not in cache:  # no trade channel among the balance's channels
         cache[trade_key] = trade_flows(con, years, [iso3])

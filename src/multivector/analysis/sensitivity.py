@@ -9,9 +9,12 @@ Five choices are varied together, for every state and year at once:
   ``idealpoint_distance``);
 * the UNGA vote subset (``all`` roll calls, ``important`` votes only, ``no_amendments``:
   without separate votes on amendments and paragraphs);
-* the weights of the ATOP obligations in the security channel (``obligation``, the default
+* the security channel (:data:`multivector.measures.security_mix.SECURITY_SCENARIOS`): the
+  weights of the ATOP obligations (``obligation``, the default
   :data:`multivector.measures.channels.SECURITY_WEIGHTS`; ``flat``: neutrality and
-  non-aggression 0.5, consultation 0.25; ``military``: defence and offence pacts only);
+  non-aggression 0.5, consultation 0.25; ``military``: defence and offence pacts only) and the
+  weight of arms suppliers mixed in (``with_arms``: half alliances by obligation, half SIPRI
+  arms deliveries; ``arms``: deliveries alone);
 * the channel weights: the documented defaults plus ``draws`` random weightings from a flat
   Dirichlet distribution over the channels with a positive default weight.
 
@@ -42,7 +45,7 @@ from multivector.analysis.panel.shares import channel_shares
 from multivector.core import poles as poles_mod
 from multivector.core.progress import Steps
 from multivector.core.vocabulary import BALANCE_CHANNELS
-from multivector.measures import balance, channelset
+from multivector.measures import balance, channelset, security_mix
 from multivector.measures import channels as ch
 from multivector.measures.weight_draws import (
     composite_evenness,
@@ -60,7 +63,7 @@ SUBSETS: dict[str, dict] = {
     "important": {"important_only": True},
     "no_amendments": {"amendments": False, "paragraphs": False},
 }
-SECURITY = ("obligation", "flat")  # names of ch.SECURITY_WEIGHTINGS; the default first
+SECURITY = security_mix.SECURITY_LEVELS  # names of security_mix.SECURITY_SCENARIOS
 DEFAULT = ("core", "split", "all", "obligation")
 FACTORS = ("pole_set", "measure", "subset", "security")
 QUANTILES = (0.05, 0.5, 0.95)
@@ -100,8 +103,8 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
         seed: int = 0, channels: tuple[str, ...] = BALANCE_CHANNELS,
         weights: dict[str, float] | None = None, pole_sets: tuple[str, ...] = POLE_SETS,
         measures: tuple[str, ...] = MEASURES, subsets: tuple[str, ...] = tuple(SUBSETS),
-        security: tuple[str, ...] = SECURITY, progress: bool = False,
-        _cache: dict | None = None) -> SensitivityResult:
+        security: tuple[str, ...] = SECURITY, security_arms: float = security_mix.ARMS_WEIGHT,
+        progress: bool = False, _cache: dict | None = None) -> SensitivityResult:
     """Run every scenario and weighting for every state and year.
 
     Parameters
@@ -120,16 +123,18 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
         Default channel weights (:data:`multivector.measures.balance.DEFAULT_WEIGHTS`).
     pole_sets, measures, subsets, security : tuple of str
         The levels of each choice; the first of each is the default (``security``: names of
-        :data:`multivector.measures.channels.SECURITY_WEIGHTINGS`).
+        :data:`multivector.measures.security_mix.SECURITY_SCENARIOS`, or ``arms=A``).
+    security_arms : float
+        The arms weight of the default security channel (obligation weights): with a value
+        above 0 the default level is that mix
+        (:func:`multivector.measures.security_mix.scenario_name`), put first, the levels of
+        ``security`` after it (a level that is the same channel left out).
 
     Returns
     -------
     SensitivityResult
     """
-    for w in security:
-        if w not in ch.SECURITY_WEIGHTINGS:
-            raise ValueError(f"unknown security weighting {w!r}; one of "
-                             f"{', '.join(ch.SECURITY_WEIGHTINGS)}")
+    security = security_levels(security, security_arms)
     if "security" not in channels:
         security = security[:1]
     scen = list(itertools.product(pole_sets, measures, subsets, security))
@@ -152,11 +157,13 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
                 bar.advance()
             base[ps_name] = pd.concat([f for f in frames if len(f)], ignore_index=True)
             for w in security:
-                bar.say(f"{ps_name}: security, {w} weights")
+                bar.say(f"{ps_name}: security, {w}")
                 if "security" in channels:
+                    weighting, arms = security_mix.security_scenario(w)
                     sec[(ps_name, w)] = channel_shares(
                         con, "security", ps, years, None,
-                        security_weights=ch.SECURITY_WEIGHTINGS[w], _cache=cache)
+                        security_weights=ch.SECURITY_WEIGHTINGS[weighting],
+                        security_arms=arms, _cache=cache)
                 bar.advance()
         unga: dict[tuple[str, str, str], pd.DataFrame] = {}
         if "unga" in channels:
@@ -208,6 +215,19 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
                 "subsets": list(subsets), "security": list(security),
                 "n_scenarios": len(scen)}
     return SensitivityResult(summary, scenarios, factors, settings)
+
+
+def security_levels(security: tuple[str, ...], security_arms: float = 0.0
+                    ) -> tuple[str, ...]:
+    """The security levels of a run: ``security`` checked, with the level of obligation
+    weights and arms weight ``security_arms`` first when that weight is above 0 (levels that
+    are the same channel as an earlier one left out)."""
+    a = security_mix.check_arms_weight(security_arms)
+    names = [security_mix.scenario_name(a)] if a > 0 else []
+    out: dict[tuple[str, float], str] = {}
+    for name in [*names, *security]:
+        out.setdefault(security_mix.security_scenario(name), name)
+    return tuple(out.values())
 
 
 def _set_evenness(sh: pd.DataFrame, units: pd.DataFrame, chs: list[str], poles: list[str],

@@ -52,6 +52,12 @@ ChannelSetOpt = Annotated[str | None, typer.Option(
                        "of years with data; channels covering only part of the span are shown "
                        "beside the composite, never in it).")]
 DrawsOpt = Annotated[int, typer.Option(help="Random weightings per scenario.")]
+SecurityArmsOpt = Annotated[float, typer.Option(
+    "--security-arms", help="Weight a of arms suppliers (SIPRI deliveries) in the security "
+                            "channel: (1 - a) x alliances + a x arms suppliers, by pole. A "
+                            "year counts only where every source with a weight has data: 0 "
+                            "(the default) is alliances alone, to 2018; 1 is arms alone, to "
+                            "2024.")]
 
 
 def _span(text: str) -> tuple[int, int]:
@@ -75,6 +81,7 @@ def balance(
     channels: ChannelSetOpt = None,
     boot: Annotated[int, typer.Option(help="UNGA bootstrap resamples carried into the "
                                            "intervals (0: none).")] = 500,
+    security_arms: SecurityArmsOpt = 0.0,
     tilt: Annotated[bool, typer.Option("--tilt", help="Show the tilt instead: each pole's "
                                                       "share and centred log-ratio.")] = False,
     change: Annotated[str | None, typer.Option(
@@ -92,16 +99,17 @@ def balance(
     validate.number(min_channels, "min_channels", "--min-channels",
                     hi=len(BALANCE_CHANNELS))
     validate.number(boot, "n_boot", "--boot")
+    validate.number(security_arms, "security_arms", "--security-arms")
     span = validate.parse_years(years)
     ps = poles_mod.load_pole_set(poles)
     bo = BalanceOptions(weights=validate.channel_weights(weights),
                         min_channels=min_channels, n_boot=boot,
-                        channel_set=validate.channel_set(channels))
+                        channel_set=validate.channel_set(channels), security_arms=security_arms)
     uo = UngaOptions(measure=measure.value)
     focal_note(ps, iso3, span)
     ingest.ensure()
     with warehouse.connect() as con:
-        sh = focal_shares(con, iso3, span, ps, uo, bo.channels)
+        sh = focal_shares(con, iso3, span, ps, uo, bo.channels, bo.security_arms)
         if sh.empty:
             raise MultivectorError(f"no channel has data for {iso3} in {span[0]}-{span[1]}")
         sets = bal.series_sets(sh[sh["iso3"] == iso3], span, bo.weight_dict(),
@@ -165,6 +173,7 @@ def rank(
     min_channels: Annotated[int, typer.Option(help="Fewest channels in the ranking's "
                                                    "channel set.")] = 3,
     channels: ChannelSetOpt = None,
+    security_arms: SecurityArmsOpt = 0.0,
     peers: Annotated[str | None, typer.Option(help="Only these states (a peer set or ISO3 "
                                                    "codes); adds rank_in_peers.")] = None,
     sensitivity: Annotated[bool, typer.Option(
@@ -185,14 +194,17 @@ def rank(
     validate.number(min_channels, "min_channels", "--min-channels",
                     hi=len(BALANCE_CHANNELS))
     validate.number(draws, "draws", "--draws")
+    validate.number(security_arms, "security_arms", "--security-arms")
     given = validate.channel_weights(weights)
     chosen = validate.channel_set(channels)
     w = dict(given or DEFAULT_WEIGHTS)
     unga = options.UngaChannel(measure=measure.value)
-    bo = options.BalanceOptions(weights=given, min_channels=min_channels, channel_set=chosen)
+    bo = options.BalanceOptions(weights=given, min_channels=min_channels, channel_set=chosen,
+                                security_arms=security_arms)
     # every state's ranking and sensitivity under the defaults are stored at build time
     ranking_stored = options.serves_ranking(poles, unga, bo)
-    sensitivity_stored = options.serves_sensitivity(draws, weights_given=given is not None)
+    sensitivity_stored = options.serves_sensitivity(draws, weights_given=given is not None,
+                                                    security_arms=security_arms)
     ingest.ensure()
     with warehouse.connect() as con:
         catalog.require_composite_year(con, year, min_channels)
@@ -200,7 +212,7 @@ def rank(
                                 "year = ?", [ps.name, year]) if ranking_stored else None)
         if frame is None or frame.empty:
             sh = all_shares(con, ps, (year, year), None, BALANCE_CHANNELS, unga,
-                            progress=True)
+                            progress=True, security_arms=bo.security_arms)
             frame = derive.ranking_table(sh, min_channels, w, chosen)
         else:
             frame = frame.drop(columns="pole_set")
@@ -209,7 +221,7 @@ def rank(
                                       "WHERE year = ?", [year]) if sensitivity_stored else None)
             if summary is None or summary.empty:
                 summary = sens.run(con, (year, year), draws=draws, weights=w,
-                                   progress=True).summary
+                                   security_arms=security_arms, progress=True).summary
     if frame.empty or frame["rank"].isna().all():
         raise MultivectorError(f"no state has {min_channels} channels with data in {year}")
     ranked = frame[frame["rank"].notna()]
@@ -243,17 +255,21 @@ def sensitivity_cmd(
                                                             "choice instead.")] = False,
     scenarios: Annotated[bool, typer.Option("--scenarios", help="Every scenario's value "
                                                                 "instead.")] = False,
+    security_arms: SecurityArmsOpt = 0.0,
     fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """How much the composite balance and the rank depend on the analyst's choices: pole set
     (core, wide), UNGA measure (agreement, kappa, ideal-point distance), vote subset (all,
-    important, no amendments) and random channel weights, for every state and year."""
+    important, no amendments), security channel (alliance weights, arms suppliers) and random
+    channel weights, for every state and year (--security-arms: the baseline's arms weight)."""
     iso3 = states.validate_iso3(country) if country else None
     validate.number(draws, "draws", "--draws")
     validate.number(seed, "seed", "--seed")
+    validate.number(security_arms, "security_arms", "--security-arms")
     span = validate.parse_years(years)
     # the default run over every state is stored at build time; each scenario's value is not
-    use_stored = options.serves_sensitivity(draws, seed, scenarios=scenarios, years=span)
+    use_stored = options.serves_sensitivity(draws, seed, scenarios=scenarios, years=span,
+                                            security_arms=security_arms)
     ingest.ensure()
     frame = None
     with warehouse.connect() as con:
@@ -266,7 +282,7 @@ def sensitivity_cmd(
                                    params)
         if frame is None:
             res = sens.run(con, span, draws=draws, seed=seed, channels=BALANCE_CHANNELS,
-                           progress=True)
+                           security_arms=security_arms, progress=True)
             if iso3:
                 res = sens.focal(res, iso3)
             frame = res.factors if factors else res.scenarios if scenarios else res.summary

@@ -106,7 +106,9 @@ RANK_HELP = command_help(
 SENSITIVITY_HELP = command_help(
     "How much the composite balance and the rank depend on the analyst's choices: pole set "
     "(core, wide), UNGA measure (agreement, kappa, ideal-point distance), vote subset (all, "
-    "important, no amendments) and random channel weights, for every state and year. "
+    "important, no amendments), security channel (alliance weights by obligation or flat; "
+    "arms suppliers mixed in at half weight, or alone) and random channel weights, for every "
+    "state and year. "
     "--factors varies one choice at a time and lists the choices by effect, largest first.",
     ["evenness", "rank", "evenness_min", "evenness_p05", "evenness_median", "evenness_p95",
      "evenness_max", "rank_min", "rank_max", "n_runs", "n_states", "factor",

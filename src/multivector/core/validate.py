@@ -73,6 +73,8 @@ RULES: dict[str, Rule] = {
                      lo_open=True),
     "pillar": Rule("the weight of the position pillar; reach gets 1 - it", 0, 1),
     "weight": Rule("a weight", 0, 1e6),
+    "security_arms": Rule("the weight of arms suppliers in the security channel; alliances "
+                          "get 1 - it", 0, 1),
     "year": Rule("a calendar year", *YEARS, integer=True),
 }
 

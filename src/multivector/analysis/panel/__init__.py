@@ -33,7 +33,11 @@ definitions in ``docs/methods.md``):
 ``security``
     Strength of the strongest ATOP 5 obligation between the state and each partner, pledged in
     either direction, weighted by :data:`multivector.measures.channels.SECURITY_WEIGHTS` (to
-    2018); only state-years with a tie of neutrality or more to a pole.
+    2018); only state-years with a tie of neutrality or more to a pole. With an arms weight
+    ``a`` (``security_arms``), ``(1 - a)`` times those shares plus ``a`` times the ``arms``
+    channel's, in the years both sources cover (:func:`.membership.security_shares`).
+``arms``
+    SIPRI TIV delivered by each supplier (1950-2024); beside the composite, not in it.
 ``igo``
     Intergovernmental organisations both states are full members of, those every pole belongs
     to left out (manyIOs MIGO, to 2010; COW IGO v3 counts to 2014 as an option).

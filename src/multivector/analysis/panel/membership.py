@@ -1,6 +1,7 @@
 """The membership channels, whose bloc value is the mean over members: ``security``
-(alliance obligations), ``igo`` (shared intergovernmental organisations) and ``formats``
-(shared regional formats of the maintained table)."""
+(alliance obligations, mixed with arms suppliers when the analyst gives arms a weight),
+``igo`` (shared intergovernmental organisations) and ``formats`` (shared regional formats of
+the maintained table)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from multivector.analysis.panel.extra import arms_investment_shares
 from multivector.analysis.panel.frame import SHARE_COLUMNS, empty_shares
-from multivector.core.poles import bloc_members
+from multivector.core.poles import PoleSet, bloc_members
 from multivector.measures import channels as ch
+from multivector.measures import security_mix
 from multivector.sources import formats as formats_mod
 from multivector.warehouse import readers
 
@@ -42,6 +45,49 @@ def security_units(dyads: pd.DataFrame, membership: pd.DataFrame,
     strong = dyads[dyads["value"] >= floor]
     hit = strong.merge(membership.rename(columns={"iso3": "partner"}), on=["partner", "year"])
     return hit[["iso3", "year"]].drop_duplicates().reset_index(drop=True)
+
+
+def security_shares(con: duckdb.DuckDBPyConnection, pole_set: PoleSet, years: tuple[int, int],
+                    focal: list[str] | None = None, source: str = "atop",
+                    weights: dict[str, float] | None = None,
+                    arms: float = security_mix.ARMS_WEIGHT,
+                    cache: dict | None = None) -> pd.DataFrame:
+    """Shares by pole of the security channel: alliance ties mixed with arms suppliers.
+
+    ``s_p = (1 - arms) * alliance_p + arms * arms_p``
+    (:func:`multivector.measures.security_mix.mix_shares`): the alliance shares are those of
+    :func:`alliance_dyads` over the state-years of :func:`security_units`, the arms shares
+    those of the ``arms`` channel (:func:`multivector.analysis.panel.extra.
+    arms_investment_shares`). A source whose weight is 0 is not read; a state-year exists only
+    where every source with a positive weight has it, so the default (``arms = 0``) is the
+    alliance channel exactly and ends with ATOP in 2018, a mix with both ends there too, and
+    arms alone (``arms = 1``) runs to SIPRI's last year.
+
+    ``cache`` keeps the alliance dyads under ``("security", years, focal, source, weights)``
+    and the arms shares under ``("arms", years, focal, pole_set)``.
+    """
+    a = security_mix.check_arms_weight(arms)
+    cache = {} if cache is None else cache
+    membership = pole_set.membership(range(years[0], years[1] + 1))
+    fkey = tuple(focal) if focal else None
+    allied = empty_shares()
+    if a < 1.0:
+        if not readers.has_table(con, "alliances"):
+            return empty_shares()
+        wkey = tuple(sorted({**ch.SECURITY_WEIGHTS, **(weights or {})}.items()))
+        key = ("security", years, fkey, source, wkey)
+        if key not in cache:
+            cache[key] = alliance_dyads(con, years, focal, source, weights)
+        allied = mean_shares(cache[key], membership, "security").merge(
+            security_units(cache[key], membership, weights), on=["iso3", "year"])[SHARE_COLUMNS]
+    supplied = empty_shares()
+    if a > 0.0:
+        key = ("arms", years, fkey, pole_set)
+        if key not in cache:
+            cache[key] = arms_investment_shares(con, "arms", membership, years, focal)
+        supplied = cache[key]
+    return security_mix.mix_shares(allied, supplied, a, "security")[SHARE_COLUMNS]
+
 
 STATUS_WEIGHT = {"member": 1.0, "participant": 1.0, "associate member": 1.0,
                  "observer": 0.5, "partner": 0.5, "dialogue partner": 0.5,
@@ -133,7 +179,8 @@ def absent_reason(channel: str, iso3: str) -> str:
                 f"{', '.join(format_states())}); for others it is absent, not zero")
     if channel == "security":
         return ("; a state-year has a security channel only with an ATOP tie of neutrality or "
-                "more to a member of some pole (ATOP ends in 2018)")
+                "more to a member of some pole (ATOP ends in 2018); with arms suppliers mixed in "
+                "(--security-arms), also only with a SIPRI delivery that year")
     if channel == "igo":
         return "; the default IGO source (manyIOs MIGO) ends in 2010"
     return ""

@@ -9,14 +9,13 @@ from rich.progress import track
 
 from multivector.analysis.options import UngaChannel
 from multivector.analysis.panel.extra import arms_investment_shares, events_shares
-from multivector.analysis.panel.frame import SHARE_COLUMNS, empty_shares
+from multivector.analysis.panel.frame import empty_shares
 from multivector.analysis.panel.membership import (
-    alliance_dyads,
     format_dyads,
     format_states,
     informal_igo_dyads,
     mean_shares,
-    security_units,
+    security_shares,
 )
 from multivector.analysis.panel.trade import trade_flows, trade_shares
 from multivector.analysis.panel.unga import (
@@ -27,7 +26,7 @@ from multivector.analysis.panel.unga import (
 )
 from multivector.core.poles import PoleSet
 from multivector.core.vocabulary import BALANCE_CHANNELS, EXTRA_CHANNELS
-from multivector.measures import channels as ch
+from multivector.measures.security_mix import ARMS_WEIGHT
 from multivector.sources import formats
 from multivector.warehouse import readers
 
@@ -38,6 +37,7 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
                    formats_membership: pd.DataFrame | None = None,
                    igo_source: str = "manyios",
                    security_weights: dict[str, float] | None = None,
+                   security_arms: float = ARMS_WEIGHT,
                    _cache: dict | None = None) -> pd.DataFrame:
     """Shares by pole of one channel for the focal states (all when None) and years.
 
@@ -66,6 +66,10 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
     security_weights : dict, optional
         Weight per ATOP obligation (default
         :data:`multivector.measures.channels.SECURITY_WEIGHTS`).
+    security_arms : float
+        The weight ``a`` of arms suppliers in the security channel, from 0 (the default:
+        alliances alone) to 1 (SIPRI deliveries alone); in between a state-year needs both
+        (:func:`multivector.analysis.panel.membership.security_shares`).
     formats_membership : pandas.DataFrame, optional
         ``format, iso3, year`` for the formats channel (default: the packaged table). The
         channel exists only for :func:`format_states`.
@@ -85,15 +89,8 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
         return trade_shares(flows, totals, channel, membership)
     fkey = tuple(focal) if focal else None
     if channel == "security":
-        if not readers.has_table(con, "alliances"):
-            return empty_shares()
-        wkey = tuple(sorted({**ch.SECURITY_WEIGHTS, **(security_weights or {})}.items()))
-        key = ("security", years, fkey, alliance_source, wkey)
-        if key not in cache:
-            cache[key] = alliance_dyads(con, years, focal, alliance_source, security_weights)
-        out = mean_shares(cache[key], membership, channel)
-        return out.merge(security_units(cache[key], membership, security_weights),
-                         on=["iso3", "year"])[SHARE_COLUMNS]
+        return security_shares(con, pole_set, years, focal, alliance_source, security_weights,
+                               security_arms, cache)
     if channel == "igo":
         table = "igo_dyads" if igo_source == "cow" else "igo_membership"
         if igo_source not in ("cow", "manyios"):
@@ -141,8 +138,9 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
 def all_shares(con: duckdb.DuckDBPyConnection, pole_set: PoleSet, years: tuple[int, int],
                focal: list[str] | None = None, channels: tuple[str, ...] = BALANCE_CHANNELS,
                unga: UngaChannel | None = None, progress: bool = False,
-               _cache: dict | None = None) -> pd.DataFrame:
-    """:func:`channel_shares` of every channel, stacked.
+               security_arms: float = ARMS_WEIGHT, _cache: dict | None = None) -> pd.DataFrame:
+    """:func:`channel_shares` of every channel, stacked (``security_arms``: the arms weight of
+    the security channel, as there).
 
     ``_cache`` (a dict) keeps what the channels read (trade flows, UNGA dyads, alliance and
     IGO dyads) for the caller to reuse: the trade flows of ``focal`` under
@@ -154,7 +152,8 @@ def all_shares(con: duckdb.DuckDBPyConnection, pole_set: PoleSet, years: tuple[i
     if progress:
         it = track(channels, description="channels", transient=True)
     for c in it:
-        frames.append(channel_shares(con, c, pole_set, years, focal, unga, _cache=cache))
+        frames.append(channel_shares(con, c, pole_set, years, focal, unga,
+                                     security_arms=security_arms, _cache=cache))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else empty_shares()
 

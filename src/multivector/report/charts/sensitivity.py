@@ -19,7 +19,7 @@ FACTOR_LABELS = {
     "pole_set": "pole set (core / wide)",
     "measure": "UNGA measure (split votes / agreement / kappa / ideal points)",
     "subset": "vote subset (all / important / no amendments)",
-    "security": "alliance weighting (by obligation / flat)",
+    "security": "security channel (alliances by obligation / flat / with arms / arms)",
 }
 
 
