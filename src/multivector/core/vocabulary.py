@@ -65,8 +65,10 @@ CHANNELS: dict[str, Channel] = {c.name: c for c in (
             "them; the partner's mirror figure where its own is missing", 1.0),
     Channel("security", "Alliances", "alliances", "Alliance ties", "tie strength", "mean",
             "similarity", "ATOP 5", "strength of the strongest alliance obligation with each "
-            "partner in force that year (defence or offence 1, neutrality or non-aggression "
-            "0.5, consultation 0.25)", 1.0),
+            "partner in force that year, in either direction, weighted by obligation "
+            "(defence and offence pacts above neutrality, above non-aggression and "
+            "consultation: measures.channels.SECURITY_WEIGHTS); optionally mixed with the "
+            "shares of arms suppliers (--security-arms, measures.security_mix)", 1.0),
     Channel("igo", "IGOs", "IGOs", "Shared IGO memberships", "shared IGOs", "mean",
             "similarity", "manyIOs MIGO (Roger & Rowan) to 2010", "number of "
             "intergovernmental organisations in which both are full members, leaving out "

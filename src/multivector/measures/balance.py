@@ -258,7 +258,8 @@ def balance(shares: pd.DataFrame, weights: dict[str, float] | None = None,
         chosen = series_sets(shares, span, w, min_channels, channels)
         sets = sets_frame(chosen)
     comp = composite_shares(complete, w, min_channels, sets=sets)
-    both = pd.concat([renormalise(complete), comp[[*KEYS, "pole", "share"]]], ignore_index=True)
+    parts = [f for f in (renormalise(complete), comp[[*KEYS, "pole", "share"]]) if len(f)]
+    both = pd.concat(parts, ignore_index=True) if parts else comp[[*KEYS, "pole", "share"]]
     out = channel_balance(both)
     out = out.merge(comp[["iso3", "year", "n_channels", "channels"]].drop_duplicates(),
                     on=["iso3", "year"], how="left")
