@@ -36,6 +36,7 @@ from multivector.core import paths
 from multivector.core.errors import ParseError
 from multivector.sources import event_files as readers
 from multivector.sources.eventcoder import crosswalk
+from multivector.sources.fetch import sha256_of
 
 SOURCES = ("icews", "gdelt1", "gdelt2", "polecat", "text")
 SCHEMA = """
@@ -68,8 +69,6 @@ def ingest_file(path: str | Path, fmt: str, target: Path | None = None, strict: 
         What the reader could not use, the file's sha256, and whether the file had been
         ingested before (its rows replaced, not added).
     """
-    from multivector.sources.fetch import sha256_of
-
     p = Path(path)
     ev, report = readers.read_events(p, fmt)
     bad = report.problems[report.problems["reason"] == "malformed row"]
