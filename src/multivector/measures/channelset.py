@@ -147,8 +147,9 @@ def series_set(complete: pd.DataFrame, span: tuple[int, int], candidates: list[s
               f"years with data in {span[0]}-{span[1]} ({run[0]}-{run[1]}, "
               f"{run[1] - run[0] + 1} years)")
     if left_out:
-        reason += (f"; {', '.join(left_out)} cover{'s' if len(left_out) == 1 else ''} only "
-                   "part of the span and are shown beside the composite, not in it")
+        one = len(left_out) == 1
+        reason += (f"; {', '.join(left_out)} cover{'s' if one else ''} only part of the span "
+                   f"and {'is' if one else 'are'} shown beside the composite, not in it")
     return ChannelSet(tuple(combo), run, yrs, reason)
 
 
