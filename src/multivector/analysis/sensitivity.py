@@ -183,14 +183,24 @@ def run(con: duckdb.DuckDBPyConnection, years: tuple[int, int], draws: int = 100
                                        balance.candidate_channels(chans, weights))
         pooled_j, pooled_r, rows = [], [], []
         units_ref = None
+        # security enters a composite only in the years whose ranking set holds it: elsewhere
+        # a security level's composite and rank are the default level's, computed once
+        sec_years = sorted(y for y, c in sets.items() if "security" in c)
+        first_level: dict[tuple[str, str, str], tuple] = {}
         for ps_name, m, sub, w in scen:
             bar.say(f"composites: {ps_name}, {m}, {sub}, {w}")
             sh = pd.concat([base[ps_name], unga.get((ps_name, m, sub), pd.DataFrame()),
                             sec.get((ps_name, w), pd.DataFrame())], ignore_index=True)
             sh = balance.complete_only(sh)
-            units, chs, poles, S = share_array(sh, channels=chans)
-            j = _set_evenness(sh, units, chs, poles, S, sets, weights, draws, seed)
-            r = rank_within(j, units["year"].to_numpy())
+            key = (ps_name, m, sub)
+            if key in first_level:
+                units, j, r = _other_security_level(sh, first_level[key], sec_years, chans,
+                                                    sets, weights, draws, seed)
+            else:
+                units, chs, poles, S = share_array(sh, channels=chans)
+                j = _set_evenness(sh, units, chs, poles, S, sets, weights, draws, seed)
+                r = rank_within(j, units["year"].to_numpy())
+                first_level[key] = (units, j, r, poles)
             frame = units.assign(pole_set=ps_name, measure=m, subset=sub, security=w,
                                  evenness=j[0], rank=r[0])
             rows.append(frame)
@@ -228,6 +238,32 @@ def security_levels(security: tuple[str, ...], security_arms: float = 0.0
     for name in [*names, *security]:
         out.setdefault(security_mix.security_scenario(name), name)
     return tuple(out.values())
+
+
+def _other_security_level(sh: pd.DataFrame, first: tuple, sec_years: list[int],
+                          chans: list[str], sets: dict[int, tuple[str, ...]],
+                          weights: dict[str, float] | None, draws: int, seed: int
+                          ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Units, evenness and rank of a security level other than the first one run for the
+    same pole set, measure and subset: recomputed in the years whose ranking set holds
+    security, the first level's elsewhere (a composite and a rank within a year depend on that
+    year's units only)."""
+    units0, j0, r0, _ = first
+    keep = ~units0["year"].isin(sec_years).to_numpy()
+    shs = sh[sh["year"].isin(sec_years)]
+    if not len(shs):
+        return units0[keep].reset_index(drop=True), j0[:, keep], r0[:, keep]
+    # the poles in the order share_array finds them in this level's data over all years, so
+    # that the recomputed years are summed exactly as a run over every year sums them
+    poles = list(dict.fromkeys(balance.renormalise(sh, ["iso3", "year", "channel"])["pole"]))
+    units1, chs, poles, S = share_array(shs, channels=chans, poles=poles)
+    j1 = _set_evenness(shs, units1, chs, poles, S, sets, weights, draws, seed)
+    r1 = rank_within(j1, units1["year"].to_numpy())
+    units = pd.concat([units0[keep], units1], ignore_index=True)
+    order = np.lexsort((units["year"].to_numpy(), units["iso3"].to_numpy()))
+    j = np.hstack([j0[:, keep], j1])[:, order]
+    r = np.hstack([r0[:, keep], r1])[:, order]
+    return units.iloc[order].reset_index(drop=True), j, r
 
 
 def _set_evenness(sh: pd.DataFrame, units: pd.DataFrame, chs: list[str], poles: list[str],
