@@ -13,6 +13,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -106,14 +107,14 @@ def check_cmd(
                 Console(file=fh, width=120, no_color=True).print(table)
 
         atomic_write(out, write_table)
-        err.print(f"wrote {len(results)} claims to {out} ({summary})")
+        err.print(f"wrote {len(results)} claims to {escape(str(out))} ({summary})")
         return
     if out is None:
         typer.echo(text.rstrip("\n"))
     else:
         body = text + ("" if text.endswith("\n") else "\n")
         atomic_write(out, lambda tmp: tmp.write_text(body, encoding="utf-8"))
-        err.print(f"wrote {len(results)} claims to {out} ({summary})")
+        err.print(f"wrote {len(results)} claims to {escape(str(out))} ({summary})")
 
 
 @claims_app.command("measures")

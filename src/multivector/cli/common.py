@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from multivector.core import validate
@@ -40,7 +41,7 @@ def friendly(fn):
                 validate.output_path(kwargs["out"])
             return fn(*args, **kwargs)
         except MultivectorError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -108,7 +109,7 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "",
         if out is None:
             raise MultivectorError("--format parquet needs --out FILE")
         atomic_write(out, lambda tmp: frame.to_parquet(tmp, index=False))
-        err.print(f"wrote {len(frame)} rows to {out}")
+        err.print(f"wrote {len(frame)} rows to {escape(str(out))}")
         return
     if fmt is Format.csv:
         text = frame.to_csv(index=False)
@@ -131,4 +132,4 @@ def emit(frame: pd.DataFrame, fmt: Format, out: Path | None, title: str = "",
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        err.print(f"wrote {len(frame)} rows to {out}")
+        err.print(f"wrote {len(frame)} rows to {escape(str(out))}")

@@ -14,6 +14,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from multivector.cli.common import console, err, friendly
@@ -58,7 +59,7 @@ def emit(df: pd.DataFrame, fmt: Fmt, out: Path | None, title: str) -> None:
         else:
             out.write_text(text, encoding="utf-8")
     if out is not None:
-        err.print(f"wrote {len(df)} rows to {out}")
+        err.print(f"wrote {len(df)} rows to {escape(str(out))}")
 
 
 @events_app.command("code")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from multivector.analysis import ingest
 from multivector.cli.common import Format, err
@@ -43,7 +44,7 @@ def focal_note(ps: PoleSet, iso3: str, span: tuple[int, int]) -> None:
     """Say so when the focal state is a member of one of the poles (it is left out of it)."""
     note = ps.focal_note(iso3, span)
     if note:
-        err.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
 
 
 def state_years(country: str, years: str) -> tuple[str, tuple[int, int]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from multivector import warehouse
 from multivector.analysis import ingest, profile
@@ -66,4 +67,4 @@ def report(
     done = ", ".join(f"{p} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
     console.print(f"wrote {done} in {time.perf_counter() - start:.1f} s")
     for note in prof.notes:
-        err.print(f"[yellow]note:[/] {note}", highlight=False)
+        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from multivector import warehouse
 from multivector.analysis import ingest
@@ -94,7 +95,7 @@ def whatif(
     for i, text in enumerate(res["steps"], 1):
         err.print(f"step {i}: {text}", markup=False)
     for note in res["notes"]:
-        err.print(f"[yellow]note[/]: {note}")
+        err.print(f"[yellow]note[/]: {escape(note)}")
     if fmt is Format.json:
         sys.stdout.write(json.dumps(wi.records(res, sc), indent=1) + "\n")
     else:
@@ -110,4 +111,5 @@ def whatif(
     if save is not None:
         text = wi.dump(sc, "json" if save.suffix.lower() == ".json" else "yaml")
         atomic_write(save, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        err.print(f"wrote the scenario to {save} (multivector whatif --scenario {save})")
+        where = escape(str(save))
+        err.print(f"wrote the scenario to {where} (multivector whatif --scenario {where})")
