@@ -33,7 +33,7 @@ from multivector.analysis.comparison import compare
 from multivector.analysis.coverage import Coverage, coverage
 from multivector.analysis.options import BalanceOptions
 from multivector.analysis.panel.minerals import mineral_pole_shares, mineral_production
-from multivector.analysis.panel.trade import concentration, trade_flows
+from multivector.analysis.panel.trade import cached_trade_flows, concentration
 from multivector.analysis.records import (
     VisitRecord,
     focal_formats,
@@ -170,10 +170,8 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     # channels
     cache: dict = {}
     sh = focal_shares(con, iso3, years, ps, uo, bo.channels, bo.security_arms, _cache=cache)
-    trade_key = ("trade", years, (iso3,))
-    if trade_key not in cache:  # no trade channel among the balance's channels
-        cache[trade_key] = trade_flows(con, years, [iso3])
-    flows = cache[trade_key][0]
+    trade_pair = cached_trade_flows(con, years, [iso3], cache)  # read by the shares, or now
+    flows = trade_pair[0]
     conc = pd.concat([concentration(con, years, [iso3], side, flows)
                       for side in ("exports", "imports")], ignore_index=True)
     top = top_partners(flows)
@@ -187,7 +185,7 @@ def build_profile(con: duckdb.DuckDBPyConnection, iso3: str,
     visits, visits_record = us_visits(con, iso3, years)
 
     # balance
-    bal_frame = focal_balance(con, iso3, years, ps, uo, bo, shares=sh, trade=cache[trade_key])
+    bal_frame = focal_balance(con, iso3, years, ps, uo, bo, shares=sh, trade=trade_pair)
     cset = bal_frame.attrs.get("channel_set")
     tilt, decomposition = composite_parts(sh, iso3, cset, bo)
 

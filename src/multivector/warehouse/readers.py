@@ -222,12 +222,19 @@ def focal_visits(con: duckdb.DuckDBPyConnection, iso3: str,
 
 
 def visits_span(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date] | None:
-    """First start and last end date of the ``visits`` table, every
-    country; None without the table or without a row."""
+    """First start and last end date of the ``visits`` record, every country (the last date
+    as the build recorded it, ``visits_last_date`` in ``meta``, when given); None without the
+    table or without a row."""
     if not has_table(con, "visits"):
         return None
     first, last = con.execute("SELECT min(start_date), max(end_date) FROM visits").fetchall()[0]
-    return None if first is None else (first, last)
+    if first is None:
+        return None
+    if has_table(con, "meta"):
+        got = con.execute("SELECT value FROM meta WHERE key = 'visits_last_date'").fetchall()
+        if got and got[0][0]:
+            last = dt.date.fromisoformat(str(got[0][0])[:10])
+    return first, last
 
 
 # -------------------------------------------------------------------------- power and profile

@@ -27,6 +27,7 @@ from multivector.analysis.claims.catalog import SOURCE_TABLES
 from multivector.analysis.claims.model import Check, VisitQuery
 from multivector.analysis.claims.tables import WarehouseTables
 from multivector.analysis.claims.visitcheck import OFFICES
+from multivector.warehouse import readers
 
 SOURCE = "hsg_travels"
 RECORD = ("US Office of the Historian record (one pole: the United States' visits only; other "
@@ -41,23 +42,10 @@ SHOWN = 5  # visits named in the one-line explanation (all of them, to 50, in th
 
 
 def coverage(md: WarehouseTables) -> tuple[dt.date, dt.date] | None:
-    """First and last date of the record (``visits_last_date`` in ``meta`` when given)."""
+    """First and last date of the record (:func:`multivector.warehouse.readers.visits_span`)."""
     if not md.has_table("visits"):
         return None
-
-    def read() -> tuple[dt.date, dt.date] | None:
-        first, last = md.con.execute("SELECT min(start_date), max(end_date) FROM "
-                                     "visits").fetchall()[0]
-        if first is None:
-            return None
-        if md.has_table("meta"):
-            got = md.con.execute("SELECT value FROM meta WHERE key = 'visits_last_date'"
-                                 ).fetchall()
-            if got and got[0][0]:
-                last = dt.date.fromisoformat(str(got[0][0])[:10])
-        return first, last
-
-    return md.cached(("visits_coverage",), read)
+    return md.cached(("visits_coverage",), lambda: readers.visits_span(md.con))
 
 
 def last_full_year(last: dt.date) -> int:

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from multivector.analysis.panel.extra import arms_investment_dyads
-from multivector.analysis.panel.trade import trade_flows
+from multivector.analysis.panel.trade import cached_trade_flows
 
 VALUE_COLUMNS = ["iso3", "year", "channel", "partner", "value"]
 
@@ -38,11 +38,7 @@ def partner_values(con: duckdb.DuckDBPyConnection, channels: tuple[str, ...],
     """
     frames = []
     if {"exports", "imports"} & set(channels):
-        key = ("trade", years, tuple(focal) if focal else None)
-        cache = _cache if _cache is not None else {}
-        if key not in cache:
-            cache[key] = trade_flows(con, years, focal)
-        flows = cache[key][0]
+        flows = cached_trade_flows(con, years, focal, _cache)[0]
         flows = flows[flows["flow"].isin(channels)]
         frames.append(flows.rename(columns={"flow": "channel", "value_usd_m": "value"})
                       [VALUE_COLUMNS])

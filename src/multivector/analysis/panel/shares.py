@@ -17,7 +17,7 @@ from multivector.analysis.panel.membership import (
     mean_shares,
     security_shares,
 )
-from multivector.analysis.panel.trade import trade_flows, trade_shares
+from multivector.analysis.panel.trade import cached_trade_flows, trade_shares
 from multivector.analysis.panel.unga import (
     idealpoint_dyad_distance,
     unga_dyads,
@@ -82,10 +82,7 @@ def channel_shares(con: duckdb.DuckDBPyConnection, channel: str, pole_set: PoleS
     membership = pole_set.membership(range(years[0], years[1] + 1))
     cache = _cache if _cache is not None else {}
     if channel in ("exports", "imports"):
-        key = ("trade", years, tuple(focal) if focal else None)
-        if key not in cache:
-            cache[key] = trade_flows(con, years, focal)
-        flows, totals = cache[key]
+        flows, totals = cached_trade_flows(con, years, focal, cache)
         return trade_shares(flows, totals, channel, membership)
     fkey = tuple(focal) if focal else None
     if channel == "security":

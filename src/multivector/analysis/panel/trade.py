@@ -78,6 +78,20 @@ def trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
     return pd.concat(frames, ignore_index=True), tot
 
 
+
+def cached_trade_flows(con: duckdb.DuckDBPyConnection, years: tuple[int, int],
+                       focal: list[str] | None, cache: dict | None
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`trade_flows` of the focal states (all when None), read once per ``cache``: the
+    cache the panel's readers share within one request (``_cache``), keyed
+    ``("trade", years, focal)``."""
+    cache = cache if cache is not None else {}
+    key = ("trade", years, tuple(focal) if focal else None)
+    if key not in cache:
+        cache[key] = trade_flows(con, years, focal)
+    return cache[key]
+
+
 def _drop_years(frame: pd.DataFrame, taken: pd.MultiIndex, keys: list[str]) -> pd.DataFrame:
     """``frame`` without the (iso3, year, flow) in ``taken`` (only those states are looked at)."""
     sub = frame["iso3"].isin(set(taken.get_level_values(0)))
