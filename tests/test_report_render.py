@@ -106,7 +106,7 @@ def test_empty_profile_renders_with_no_data_messages(tmp_path):
     assert '<script type="application/json" id="vega-specs">{}</script>' in page
     out = pdf_mod.write(report, tmp_path / "empty.pdf")
     assert out.read_bytes().startswith(b"%PDF")
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.glob(".*"))  # no temporary file left beside it
 
 
 def front_channels(p) -> list[str]:

@@ -4,9 +4,7 @@ writer of ``--out`` files."""
 from __future__ import annotations
 
 import functools
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from multivector.core import atomic as core_atomic
 from multivector.core import validate
 from multivector.core.errors import MultivectorError, OptionError
 
@@ -48,41 +47,16 @@ def friendly(fn):
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write a file all at once or not at all: ``write(tmp)`` fills a temporary file in the
-    same folder, which then replaces ``path`` (``os.replace``, atomic on one file system).
-
-    A failure (a full disk, a lost permission) leaves any old ``path`` as it was and removes
-    the temporary file.
+    """Write an output file all at once or not at all
+    (:func:`multivector.core.atomic.atomic_write`).
 
     Raises
     ------
     OptionError
         ``cannot write <path>: <reason>``.
     """
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OptionError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
-                                dir=path.parent if str(path.parent) else ".")
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        if path.exists():  # keep the old file's permissions (mkstemp makes it 0600)
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OptionError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    core_atomic.atomic_write(path, write, lambda p, exc: OptionError(
+        f"cannot write {str(p)!r}: {exc.strerror or exc}"))
 
 
 def _cell(v: object) -> str:

@@ -19,6 +19,7 @@ import markupsafe
 import vl_convert as vlc
 
 from multivector.core import paths
+from multivector.core.atomic import atomic_write
 from multivector.report.tree import Link, Report
 
 VEGA_LITE = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]  # e.g. "6.4"
@@ -84,11 +85,6 @@ def render(report: Report) -> str:
 def write(report: Report, out: str | Path) -> Path:
     """Write the HTML report atomically (a temporary file beside it, then a rename)."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_text(render(report), encoding="utf-8")
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    text = render(report)
+    atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"), lambda _, exc: exc)
     return out

@@ -20,6 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from multivector.core.atomic import atomic_write
 from multivector.report import tree
 from multivector.report.images import FONT_DIR, SCALE, chart_png, png_size, register_fonts
 
@@ -306,11 +307,6 @@ def render(report: tree.Report) -> bytes:
 def write(report: tree.Report, out: str | Path) -> Path:
     """Write the PDF atomically (a temporary file beside it, then a rename)."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_bytes(render(report))
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    data = render(report)
+    atomic_write(out, lambda tmp: tmp.write_bytes(data), lambda _, exc: exc)
     return out

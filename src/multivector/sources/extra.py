@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +34,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from multivector.core import paths
+from multivector.core.atomic import atomic_write
 from multivector.core.errors import OptionError, ParseError, SourceError
 from multivector.sources import eurostat, layouts, registry
 from multivector.sources.fetch import local_path, sha256_cached, sha256_of
@@ -113,28 +112,11 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Non
     out = csv.writer(buf, delimiter="\t", lineterminator="\n")
     out.writerow(header)
     out.writerows([[r.get(c, "") for c in header] for r in rows])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise SourceError(f"{path}: cannot write the registry of added files: {exc}") from None
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(buf.getvalue())
-        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise SourceError(f"{path}: cannot write the registry of added files: {exc}") from None
+    text = buf.getvalue()
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""),
+                 lambda p, exc: SourceError(f"{p}: cannot write the registry of added files: "
+                                            f"{exc}"))
     registry.refresh()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _eurostat_clash(path: Path, year: int, others: list[FileEntry]) -> None:
