@@ -17,7 +17,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from multivector.cli.common import console, err, friendly
+from multivector.cli.common import atomic_write, console, err, friendly
 from multivector.cli.params import OutOpt
 from multivector.core.errors import MultivectorError
 from multivector.sources.eventcoder.coder import EventCoder, Pipeline
@@ -38,7 +38,7 @@ def emit(df: pd.DataFrame, fmt: Fmt, out: Path | None, title: str) -> None:
     if fmt == Fmt.parquet:
         if out is None:
             raise MultivectorError("--format parquet needs --out FILE")
-        df.to_parquet(out, index=False)
+        atomic_write(out, lambda tmp: df.to_parquet(tmp, index=False))
     elif fmt == Fmt.csv:
         text = df.to_csv(index=False)
     elif fmt == Fmt.json:
@@ -57,7 +57,7 @@ def emit(df: pd.DataFrame, fmt: Fmt, out: Path | None, title: str) -> None:
         if out is None:
             typer.echo(text)
         else:
-            out.write_text(text, encoding="utf-8")
+            atomic_write(out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     if out is not None:
         err.print(f"wrote {len(df)} rows to {escape(str(out))}")
 
