@@ -36,7 +36,7 @@ def main() -> None:
         env = {**os.environ, "MULTIVECTOR_HOME": home}
         rows = []
         from multivector.sources.registry import get_source
-        from multivector.warehouse import INGESTED
+        from multivector.warehouse.builder import INGESTED
 
         n_files = sum(len(get_source(n).files) for n in INGESTED)
         t_pull = timed([*CLI, "data", "pull", *INGESTED], env)

@@ -27,8 +27,8 @@ from multivector.analysis.idealpoints import IdealPointSettings
 from multivector.cli import app
 from multivector.core.errors import SourceError
 from multivector.sources import unga
+from multivector.warehouse import builder, step_context
 from multivector.warehouse import idealpoints as idealpoint_store
-from multivector.warehouse import step_context
 
 runner = CliRunner()
 OLD = b"the previous warehouse, byte for byte"
@@ -277,7 +277,7 @@ def test_sigkill_leaves_a_partial_build_that_the_next_build_removes(
 
         monkeypatch.setattr(step_context, "source_files", no_source)
         with pytest.raises(SourceError, match="stop here"):
-            warehouse.build(target, progress=False)
+            builder.build(target, progress=False)
         assert sorted(p.name for p in target.parent.iterdir()) == [live.name,
                                                                    "warehouse.duckdb"]
     finally:

@@ -14,23 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from multivector.analysis import derive, idealpoints, options
 from multivector.core import paths
 from multivector.warehouse import derived as derived_store
-from multivector.warehouse.builder import BuildReport, FinishStep
-from multivector.warehouse.builder import build as build_tables
+
+if TYPE_CHECKING:
+    from multivector.warehouse.step_context import BuildReport
 
 
 def _derive(con: duckdb.DuckDBPyConnection, say: Callable[[str], None]) -> dict[str, int]:
     return derived_store.store(con, derive.compute(con, say), options.stored_keys())
-
-
-FIT = FinishStep("idealpoints", "estimating UNGA ideal points (1946-2024)",
-                 idealpoints.fit_default, after="unga")
-DERIVE = FinishStep("derived", "balance, sensitivity and power of every state", _derive)
 
 
 def build(path: Path | None = None, mirror: Path | None = None, progress: bool = True,
@@ -38,7 +35,16 @@ def build(path: Path | None = None, mirror: Path | None = None, progress: bool =
     """Build the warehouse at ``path`` from the pinned sources (``mirror``: a local copy),
     with the default ideal points and, unless ``derive`` is False, the results for every
     state; see :func:`multivector.warehouse.builder.build` for the atomic write."""
-    finish = (FIT, DERIVE) if derive else (FIT,)
+    # the builder loads every source parser: imported when a build happens, not by every
+    # command that only makes sure a warehouse exists
+    from multivector.warehouse.builder import FinishStep
+    from multivector.warehouse.builder import build as build_tables
+
+    finish = [FinishStep("idealpoints", "estimating UNGA ideal points (1946-2024)",
+                         idealpoints.fit_default, after="unga")]
+    if derive:
+        finish.append(FinishStep("derived", "balance, sensitivity and power of every state",
+                                 _derive))
     return build_tables(path, mirror, progress, finish, _after_step=_after_step)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from multivector.core.vocabulary import DEFAULT_WEIGHTS
 from multivector.measures.balance import MIN_CHANNELS, renormalise
@@ -133,6 +132,8 @@ def rank_within(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     groups : numpy.ndarray
         ``(n,)`` group of each column (e.g. the year).
     """
+    from scipy.stats import rankdata  # scipy.stats takes 0.5 s to import: only when ranking
+
     out = np.full(values.shape, np.nan)
     for g in np.unique(groups):
         cols = np.flatnonzero(groups == g)

@@ -2,11 +2,12 @@
 the stores of results it is handed (ideal points, derived tables, events). It computes no
 measure.
 
-The names most callers need are here: :func:`connect`, :func:`exists`, :func:`open_checked`,
-:func:`meta`, :func:`build` and :data:`SCHEMA_VERSION`.
+The names every reader needs are here: :func:`connect`, :func:`exists`, :func:`open_checked`,
+:func:`meta` and :data:`SCHEMA_VERSION`. Building is :func:`multivector.warehouse.builder.build`
+(through :func:`multivector.analysis.ingest.build`), imported only where a build happens: the
+builder pulls in every source parser, which a command that only reads should not load.
 """
 
-from multivector.warehouse.builder import INGESTED, INGESTED_NATIONAL, FinishStep, build
 from multivector.warehouse.connect import (
     SCHEMA_VERSION,
     connect,
@@ -16,5 +17,4 @@ from multivector.warehouse.connect import (
     remove_stale_builds,
 )
 
-__all__ = ["INGESTED", "INGESTED_NATIONAL", "SCHEMA_VERSION", "FinishStep", "build", "connect",
-           "exists", "meta", "open_checked", "remove_stale_builds"]
+__all__ = ["SCHEMA_VERSION", "connect", "exists", "meta", "open_checked", "remove_stale_builds"]
